@@ -1,0 +1,122 @@
+"""Redaction throughput per format: MB of input per second, for writing the
+redacted copy and for verifying it (re-reading and re-scanning), on generated
+fake data with a typical density of PI (about one value per 60 characters).
+
+    .venv/bin/python benchmarks/bench_redact.py [--scale 1.0] [--operator mask]
+
+Prints numbers only; nothing asserts on timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from faker import Faker
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "redact"))
+from conftest import fake_card, fake_id  # noqa: E402  (the test suite's fake-value helpers)
+
+from piiscan.engine import Detector  # noqa: E402
+from piiscan.policy import default_policy  # noqa: E402
+from piiscan.redact.operators import Redactor  # noqa: E402
+from piiscan.redact.profiles import load_profile  # noqa: E402
+from piiscan.redact.verify import verify  # noqa: E402
+from piiscan.redact.writers import writer_for  # noqa: E402
+
+
+def records(n: int, seed: int = 1) -> list[list[str]]:
+    faker, rng = Faker("zh_CN"), random.Random(seed)
+    faker.seed_instance(seed)
+    return [[faker.name(), fake_id(rng), faker.phone_number(), fake_card(rng), faker.sentence(nb_words=8)]
+            for _ in range(n)]
+
+
+def make_files(folder: Path, scale: float) -> dict[str, Path]:
+    rows = records(int(4000 * scale))
+    header = ["姓名", "身份证号", "手机", "卡号", "备注"]
+    lines = [f"客户姓名：{r[0]}，身份证号{r[1]}，手机{r[2]}，卡号{r[3]}。{r[4]}" for r in rows]
+    files = {}
+    files["txt"] = folder / "notes.txt"
+    files["txt"].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header] + rows)
+    files["csv (GBK)"] = folder / "roster.csv"
+    files["csv (GBK)"].write_bytes(buffer.getvalue().encode("gb18030"))
+    files["json"] = folder / "export.json"
+    files["json"].write_text(json.dumps([dict(zip(header, r)) for r in rows], ensure_ascii=False, indent=2),
+                             encoding="utf-8")
+    files["html"] = folder / "page.html"
+    files["html"].write_text("<html><body>\n" + "\n".join(f"<p>{line}</p>" for line in lines) + "\n</body></html>\n",
+                             encoding="utf-8")
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(header)
+    for r in rows:
+        wb.active.append([r[0], r[1], int(r[2]), r[3], r[4]])
+    files["xlsx"] = folder / "roster.xlsx"
+    wb.save(files["xlsx"])
+    import docx
+
+    document = docx.Document()
+    for line in lines[: len(lines) // 2]:
+        document.add_paragraph(line)
+    files["docx"] = folder / "letters.docx"
+    document.save(files["docx"])
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    files["pdf"] = folder / "statements.pdf"
+    c = canvas.Canvas(str(files["pdf"]), pagesize=(595, 842))
+    per_page = 40
+    for start in range(0, max(per_page, int(800 * scale)), per_page):
+        c.setFont("STSong-Light", 9)
+        for i, line in enumerate(lines[start:start + per_page]):
+            c.drawString(30, 800 - i * 19, line[:60])
+        c.showPage()
+    c.save()
+    return files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0, help="size of the generated files (1.0 ≈ 0.1–1 MB each)")
+    parser.add_argument("--operator", default="mask")
+    args = parser.parse_args()
+    policy = default_policy()
+    detector = Detector()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "out").mkdir()
+        files = make_files(folder, args.scale)
+        print(f"operator {args.operator}; write = redacted copy, verify = re-read and re-scan the copy")
+        print(f"{'format':<10} {'size MB':>8} {'values':>7} {'write s':>8} {'write MB/s':>10} "
+              f"{'verify s':>8} {'total MB/s':>10}")
+        for label, src in files.items():
+            # a fresh redactor per format: nothing remembered from the previous file
+            redactor = Redactor(detector, load_profile(None, policy), policy, b"bench-key" * 4, args.operator)
+            writer = writer_for(src)
+            dst = folder / "out" / src.name
+            size = src.stat().st_size / 1e6
+            t0 = time.perf_counter()
+            writer.write(src, dst, redactor)
+            t1 = time.perf_counter()
+            values = sum(n for ops in redactor.take_counts().values() for n in ops.values())
+            leaks = verify(dst, writer, redactor)
+            t2 = time.perf_counter()
+            print(f"{label:<10} {size:>8.2f} {values:>7} {t1 - t0:>8.2f} {size / (t1 - t0):>10.2f} "
+                  f"{t2 - t1:>8.2f} {size / (t2 - t0):>10.2f}" + (f"  LEAKS: {len(leaks)}" if leaks else ""))
+
+
+if __name__ == "__main__":
+    main()

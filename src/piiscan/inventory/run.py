@@ -1,0 +1,226 @@
+"""An inventory scan: walk, decide what to read (incremental, resumed), scan in
+parallel, commit results in batches, mark removed files, record the run.
+
+Exit codes: 0 no new personal information since the last run, 1 new personal
+information, 2 the scan could not run or finish (lock held, inventory error).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from piiscan import __version__
+from piiscan.inventory.store import Inventory, InventoryLocked
+from piiscan.walk import Entry, Problem, walk
+
+EXIT_CLEAN, EXIT_NEW_PI, EXIT_ERROR = 0, 1, 2
+BATCH_FILES = int(os.environ.get("PIISCAN_BATCH_FILES", "200"))  # files per transaction
+BATCH_SECONDS = 2.0
+
+
+@dataclass
+class Options:
+    roots: list[str]
+    incremental: bool = False
+    verify_hash: bool = False
+    jobs: int = 0
+    scheduler: Any = None  # address or distributed.Client
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    max_size: Optional[int] = None
+    time_limit: float = 600.0
+    memory_limit: Optional[int] = None
+    entities: Optional[list[str]] = None
+    min_score: float = 0.5
+    ner: bool = True
+    policy: Optional[str] = None
+
+    def settings(self) -> dict:
+        """What decides the content of the inventory (recorded with the run; a run is
+        resumed only with the same settings). Never the key."""
+        return {"incremental": self.incremental, "verify_hash": self.verify_hash, "include": self.include,
+                "exclude": self.exclude, "max_size": self.max_size, "entities": self.entities,
+                "min_score": self.min_score, "ner": self.ner, "policy": self.policy}
+
+
+def versions(policy_path: Optional[str]) -> dict:
+    from piiscan.policy import load_policy
+    policy = load_policy(policy_path and __import__("pathlib").Path(policy_path))
+    digest = hashlib.sha256(json.dumps(policy.model_dump(), sort_keys=True, default=str).encode()).hexdigest()[:12]
+    try:
+        from piiscan.resources import models_dir  # type: ignore
+        meta = json.loads((models_dir() / "zh_piiscan" / "meta.json").read_text())
+        model = f"{meta.get('name')}-{meta.get('version')}"
+    except Exception:
+        model = "zh_piiscan"
+    return {"tool_version": __version__, "policy_version": f"{policy.policy}-{policy.version}-{digest}",
+            "model_version": model[:64]}
+
+
+def _under(path: str, prefixes: list[str]) -> bool:
+    return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes)
+
+
+class Log:
+    """key=value lines on standard error (no TTY) or a rich progress bar (TTY)."""
+
+    def __init__(self, quiet: bool = False, stream=None):
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.bar = None
+        self.total = 0
+        self.last = 0.0
+
+    def line(self, event: str, **fields) -> None:
+        if self.bar is None and not (self.quiet and event not in ("error", "file_error")):
+            parts = " ".join(f"{k}={json.dumps(v, ensure_ascii=False) if isinstance(v, str) and ' ' in v else v}"
+                             for k, v in fields.items())
+            print(f"piiscan event={event} {parts}", file=self.stream, flush=True)
+
+    def start(self, total: int, total_bytes: int) -> None:
+        self.total, self.started = total, time.monotonic()
+        if self.stream.isatty() and not self.quiet:
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn,
+                                       TransferSpeedColumn)
+            self.bar = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[rate]} files/s"), TransferSpeedColumn(),
+                                TextColumn("errors {task.fields[errors]}"), TimeRemainingColumn(), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("scan", total=total, rate="0", errors=0)
+
+    def advance(self, done: int, nbytes: int, errors: int) -> None:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, rate=f"{done / elapsed:.0f}", errors=errors)
+        elif not self.quiet and time.monotonic() - self.last > 10:
+            self.last = time.monotonic()
+            self.line("progress", files_done=done, files_total=self.total, files_per_s=round(done / elapsed, 1),
+                      mb_per_s=round(nbytes / elapsed / 1e6, 2), errors=errors)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = None,
+                   schema_name: Optional[str] = None, on_commit: Optional[Callable[[int], None]] = None
+                   ) -> tuple[int, dict]:
+    """Run one inventory scan; returns (exit code, the run's row)."""
+    log = log or Log()
+    inventory = Inventory(url, schema_name)
+    try:
+        inventory.acquire_lock()
+    except InventoryLocked as e:
+        log.line("error", reason=str(e))
+        inventory.close()
+        return EXIT_ERROR, {"error": str(e)}
+    from piiscan.parallel import run
+    roots = sorted(os.path.abspath(r) for r in options.roots)
+    run_id = None
+    try:
+        run_id, resumed = inventory.begin_run(roots, options.settings(), versions(options.policy))
+        inventory.heartbeat(run_id)
+        log.line("run_started", run=run_id, resumed=resumed, incremental=options.incremental)
+        known = inventory.known_files()
+        seen: set[str] = set()
+        denied: list[str] = []
+        tasks: list[dict] = []
+        facts: dict[str, dict] = {}
+        problems: list[tuple[dict, dict]] = []
+        unchanged = 0
+        for item in walk(roots, options.include, options.exclude, options.max_size):
+            if isinstance(item, Problem):
+                if item.reason == "vanished":
+                    continue
+                seen.add(item.path)
+                if item.reason in ("permission denied",) or item.reason.startswith("cannot list"):
+                    denied.append(item.path)
+                status = "skipped" if item.reason in ("too large", "symlink loop", "symlink target missing") else "error"
+                k = known.get(item.path)
+                if not (k and k.last_run == run_id):
+                    problems.append(({"path": item.path}, {"status": status, "error": item.reason, "read": False}))
+                continue
+            seen.add(item.path)
+            k = known.get(item.path)
+            if k is not None and k.last_run == run_id and k.status != "removed":
+                continue  # done before this run was cut short
+            same = (k is not None and k.size == item.size and k.mtime_ns == item.mtime_ns and k.inode == item.inode
+                    and k.status in ("ok", "unsupported"))
+            task = {"path": item.path, "size": item.size}
+            if options.incremental and same:
+                if not options.verify_hash:
+                    unchanged += 1
+                    continue
+                task["verify_hash"] = k.content_hash
+            tasks.append(task)
+            facts[item.path] = {"path": item.path, "size": item.size, "mtime_ns": item.mtime_ns,
+                                "inode": item.inode, "mode": item.mode, "uid": item.uid}
+        if problems:
+            inventory.commit_batch(run_id, problems)
+        log.start(len(tasks), sum(t["size"] for t in tasks))
+        settings = {"entities": options.entities, "min_score": options.min_score, "ner": options.ner,
+                    "policy": options.policy, "key": key}
+        batch: list[tuple[dict, dict]] = []
+        done = errors = nbytes = 0
+        last_commit = time.monotonic()
+        for task, result in run(tasks, settings, jobs=options.jobs, scheduler=options.scheduler,
+                                **({} if options.scheduler is not None else
+                                   {"time_limit": options.time_limit, "memory_limit": options.memory_limit})):
+            done += 1
+            nbytes += result.get("bytes", 0)
+            if result["status"] == "unchanged":
+                unchanged += 1
+            else:
+                if result["status"] == "error":
+                    errors += 1
+                    log.line("file_error", run=run_id, path=task["path"], reason=result.get("error"))
+                batch.append((facts[task["path"]], result))
+            if len(batch) >= BATCH_FILES or time.monotonic() - last_commit > BATCH_SECONDS:
+                inventory.commit_batch(run_id, batch)
+                if on_commit:
+                    on_commit(len(batch))
+                batch, last_commit = [], time.monotonic()
+            log.advance(done, nbytes, errors)
+        if batch:
+            inventory.commit_batch(run_id, batch)
+        log.stop()
+        removed = [p for p, k in known.items() if p not in seen and k.status != "removed"
+                   and _under(p, roots) and not _under(p, denied)]
+        inventory.mark_removed(run_id, removed)
+        inventory.add_counts(run_id, {"files_unchanged": unchanged})
+        from sqlalchemy import update
+
+        from piiscan.inventory import schema
+        with inventory.engine.begin() as conn:
+            conn.execute(update(schema.runs).where(schema.runs.c.id == run_id).values(files_seen=len(seen)))
+        row = inventory.finish_run(run_id, "completed")
+        log.line("run_finished", **{k: row[k] for k in ("id", "status", "files_seen", "files_read", "files_unchanged",
+                                                         "files_error", "files_removed", "bytes_read", "findings",
+                                                         "new_pi")})
+        return (EXIT_NEW_PI if row["new_pi"] else EXIT_CLEAN), row
+    except KeyboardInterrupt:
+        log.stop()
+        log.line("run_interrupted", run=run_id, note="the next run with the same settings continues it")
+        return EXIT_ERROR, {"id": run_id, "status": "running"}
+    except Exception as e:
+        log.stop()
+        from piiscan.scan import safe_reason
+        log.line("error", run=run_id, reason=safe_reason(e))
+        if run_id is not None:
+            try:
+                inventory.finish_run(run_id, "failed")
+            except Exception:
+                pass
+        return EXIT_ERROR, {"id": run_id, "status": "failed", "error": safe_reason(e)}
+    finally:
+        try:
+            inventory.release_lock()
+        finally:
+            inventory.close()

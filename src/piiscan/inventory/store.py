@@ -1,0 +1,224 @@
+"""The inventory store: SQLite (WAL) by default, PostgreSQL for a shared inventory.
+
+One writer at a time (the `scan_lock` row); a file's findings, summary and status
+are written in one transaction, in batches, so a scan killed at any point loses
+at most the batch in flight and never half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable, Optional
+
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from piiscan.inventory import schema
+from piiscan.inventory.migrations import migrate
+
+STALE_AFTER = timedelta(minutes=10)  # a lock without heartbeat for this long can be taken over
+COUNTERS = ("files_seen", "files_read", "files_unchanged", "files_error", "files_removed", "bytes_read",
+            "findings", "new_pi")
+
+
+class InventoryLocked(Exception):
+    """Another scan holds the inventory; the message names it."""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def engine_url(url: str) -> str:
+    """sqlite:///file.db stays; postgresql://… uses psycopg 3."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class Known:
+    id: int
+    size: Optional[int]
+    mtime_ns: Optional[int]
+    inode: Optional[int]
+    content_hash: Optional[str]
+    status: str
+    last_run: int
+
+
+class Inventory:
+    def __init__(self, url: str, schema_name: Optional[str] = None):
+        self.url = url
+        self.engine: Engine = create_engine(engine_url(url), future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        if schema_name:  # PostgreSQL: the inventory lives in its own schema
+            self.engine = self.engine.execution_options(schema_translate_map={None: schema_name})
+        self.host, self.pid = socket.gethostname(), os.getpid()
+        with self.engine.begin() as conn:
+            migrate(conn, schema_name)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- lock -------------------------------------------------------------------
+    def acquire_lock(self, stale_after: timedelta = STALE_AFTER) -> None:
+        for _ in range(3):
+            stamp = now()
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(schema.scan_lock).values(id=1, host=self.host, pid=self.pid,
+                                                                 acquired_at=stamp, heartbeat_at=stamp))
+                return
+            except IntegrityError:
+                pass
+            with self.engine.begin() as conn:
+                holder = conn.execute(select(schema.scan_lock)).mappings().first()
+                if holder is None:
+                    continue
+                beat = datetime.fromisoformat(holder["heartbeat_at"])
+                dead = holder["host"] == self.host and not _pid_alive(holder["pid"])
+                if not dead and datetime.now(timezone.utc) - beat < stale_after:
+                    run = f"run {holder['run_id']}, " if holder["run_id"] else ""
+                    raise InventoryLocked(
+                        f"inventory is locked by another scan ({run}pid {holder['pid']} on {holder['host']}, "
+                        f"since {holder['acquired_at']}, last heartbeat {holder['heartbeat_at']}); "
+                        f"it is taken over automatically once stale ({int(stale_after.total_seconds())} s "
+                        f"without heartbeat, or its process gone on this host)")
+                conn.execute(delete(schema.scan_lock).where(schema.scan_lock.c.id == 1,
+                                                            schema.scan_lock.c.heartbeat_at == holder["heartbeat_at"]))
+        raise InventoryLocked("could not take the inventory lock")
+
+    def heartbeat(self, run_id: Optional[int] = None) -> None:
+        values: dict[str, Any] = {"heartbeat_at": now()}
+        if run_id is not None:
+            values["run_id"] = run_id
+        with self.engine.begin() as conn:
+            conn.execute(update(schema.scan_lock).where(schema.scan_lock.c.pid == self.pid,
+                                                        schema.scan_lock.c.host == self.host).values(**values))
+
+    def release_lock(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(schema.scan_lock).where(schema.scan_lock.c.pid == self.pid,
+                                                        schema.scan_lock.c.host == self.host))
+
+    # --- runs -------------------------------------------------------------------
+    def begin_run(self, roots: list[str], settings: dict, versions: dict) -> tuple[int, bool]:
+        """Continue the last run if it was cut short with the same roots and settings,
+        else start a new one (an older unfinished run is marked interrupted)."""
+        r = schema.runs
+        with self.engine.begin() as conn:
+            last = conn.execute(select(r).order_by(r.c.id.desc()).limit(1)).mappings().first()
+            if last and last["status"] == "running" and last["roots"] == roots and last["settings"] == settings:
+                conn.execute(update(r).where(r.c.id == last["id"]).values(
+                    resumed=r.c.resumed + 1, host=self.host, pid=self.pid))
+                return last["id"], True
+            conn.execute(update(r).where(r.c.status == "running").values(status="interrupted"))
+            run_id = conn.execute(insert(r).values(
+                started_at=now(), status="running", roots=roots, settings=settings, host=self.host, pid=self.pid,
+                resumed=0, **versions, **{c: 0 for c in COUNTERS})).inserted_primary_key[0]
+            return run_id, False
+
+    def finish_run(self, run_id: int, status: str) -> dict:
+        with self.engine.begin() as conn:
+            conn.execute(update(schema.runs).where(schema.runs.c.id == run_id).values(
+                status=status, finished_at=now()))
+            return dict(conn.execute(select(schema.runs).where(schema.runs.c.id == run_id)).mappings().one())
+
+    def add_counts(self, run_id: int, counts: dict[str, int], conn=None) -> None:
+        r = schema.runs
+        values = {k: getattr(r.c, k) + v for k, v in counts.items() if v}
+        if not values:
+            return
+        stmt = update(r).where(r.c.id == run_id).values(**values)
+        if conn is not None:
+            conn.execute(stmt)
+        else:
+            with self.engine.begin() as c:
+                c.execute(stmt)
+
+    def runs(self, limit: int = 50) -> list[dict]:
+        r = schema.runs
+        with self.engine.connect() as conn:
+            return [dict(m) for m in conn.execute(select(r).order_by(r.c.id.desc()).limit(limit)).mappings()]
+
+    # --- files ------------------------------------------------------------------
+    def known_files(self) -> dict[str, Known]:
+        f = schema.files
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(f.c.path, f.c.id, f.c.size, f.c.mtime_ns, f.c.inode, f.c.content_hash,
+                                       f.c.status, f.c.last_run))
+            return {row[0]: Known(*row[1:]) for row in rows}
+
+    def commit_batch(self, run_id: int, items: Iterable[tuple[dict, dict]]) -> dict[str, int]:
+        """Write files with their findings and summaries in one transaction.
+        Each item: (file facts: path, size, mtime_ns, inode, mode, uid; result from parallel.scan_one)."""
+        f, fi, fs = schema.files, schema.findings, schema.file_summaries
+        counts = dict.fromkeys(COUNTERS, 0)
+        with self.engine.begin() as conn:
+            for facts, result in items:
+                row = {"size": facts.get("size"), "mtime_ns": facts.get("mtime_ns"), "inode": facts.get("inode"),
+                       "owner": facts.get("uid"), "mode": facts.get("mode"), "reader": result.get("reader"),
+                       "status": result["status"], "error": result.get("error"),
+                       "content_hash": result.get("content_hash"), "last_run": run_id}
+                file_id = conn.execute(select(f.c.id).where(f.c.path == facts["path"])).scalar()
+                old: set = set()
+                if file_id is None:
+                    file_id = conn.execute(insert(f).values(path=facts["path"], first_run=run_id, **row)
+                                           ).inserted_primary_key[0]
+                else:
+                    old = set(conn.execute(select(fi.c.entity_type, fi.c.fingerprint).where(
+                        fi.c.file_id == file_id, fi.c.personal)).all())
+                    conn.execute(update(f).where(f.c.id == file_id).values(**row))
+                    conn.execute(delete(fi).where(fi.c.file_id == file_id))
+                    conn.execute(delete(fs).where(fs.c.file_id == file_id))
+                found = result.get("findings") or []
+                if found:
+                    conn.execute(insert(fi), [dict(r, file_id=file_id, run_id=run_id) for r in found])
+                    counts["new_pi"] += len({(r["entity_type"], r["fingerprint"]) for r in found
+                                             if r["personal"]} - old)
+                if result.get("summary"):
+                    conn.execute(insert(fs).values(file_id=file_id, run_id=run_id, **result["summary"]))
+                counts["findings"] += len(found)
+                counts["files_read"] += result["status"] in ("ok", "error") and result.get("read", True)
+                counts["files_error"] += result["status"] == "error"
+                counts["bytes_read"] += result.get("bytes", 0)
+            self.add_counts(run_id, counts, conn)
+            conn.execute(update(schema.scan_lock).where(schema.scan_lock.c.pid == self.pid).values(
+                heartbeat_at=now(), run_id=run_id))
+        return counts
+
+    def mark_removed(self, run_id: int, paths: list[str]) -> int:
+        f = schema.files
+        with self.engine.begin() as conn:
+            for start in range(0, len(paths), 500):
+                chunk = paths[start:start + 500]
+                ids = select(f.c.id).where(f.c.path.in_(chunk)).scalar_subquery()
+                conn.execute(delete(schema.findings).where(schema.findings.c.file_id.in_(ids)))
+                conn.execute(delete(schema.file_summaries).where(schema.file_summaries.c.file_id.in_(ids)))
+                conn.execute(update(f).where(f.c.path.in_(chunk)).values(status="removed", last_run=run_id))
+            self.add_counts(run_id, {"files_removed": len(paths)}, conn)
+        return len(paths)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()

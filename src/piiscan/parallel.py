@@ -1,0 +1,231 @@
+"""Run Scanner.scan_file over many files: a local pool of worker processes, or a
+Dask distributed cluster, behind one interface: `run(tasks, settings, ...)` yields
+(task, result) as files finish, in any order.
+
+A result is a plain dict with no raw value (see `scan_one`): masked previews and
+fingerprints leave the worker, the values never do.
+
+Local workers get a memory limit (RLIMIT_AS) and a per-file time limit: a worker
+past the limit is killed and replaced, its file recorded as an error, and the
+rest of its chunk handed out again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import time
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+_SCANNER = None
+_SCANNER_KEY = None
+
+
+def _scanner(settings: dict):
+    """One Scanner per worker process, built on first use (~1 s)."""
+    global _SCANNER, _SCANNER_KEY
+    key = repr(sorted((k, v) for k, v in settings.items() if k != "key"))
+    if _SCANNER is None or _SCANNER_KEY != key:
+        from piiscan.engine import Detector, build_analyzer
+        from piiscan.fingerprint import Fingerprinter
+        from piiscan.policy import load_policy
+        from piiscan.scan import Scanner
+        analyzer = build_analyzer()
+        detector = Detector(analyzer, settings.get("entities"), min_score=settings.get("min_score", 0.5),
+                            ner=settings.get("ner", True))
+        policy = load_policy(Path(settings["policy"]) if settings.get("policy") else None)
+        _SCANNER, _SCANNER_KEY = Scanner(detector, Fingerprinter(settings["key"]), policy), key
+    return _SCANNER
+
+
+def file_hash(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def scan_one(task: dict, settings: dict) -> dict:
+    """Scan one file. task: {"path", "verify_hash": old hash or None}.
+    With verify_hash, an unchanged hash returns {"status": "unchanged"} without scanning."""
+    from piiscan.report import is_personal
+    from piiscan.scan import safe_reason
+
+    path = task["path"]
+    try:
+        digest = file_hash(path)
+    except OSError as e:
+        return {"status": "error", "error": f"cannot read: {e.strerror or type(e).__name__}", "bytes": 0}
+    if task.get("verify_hash") and task["verify_hash"] == digest:
+        return {"status": "unchanged", "content_hash": digest, "read": False}
+    if settings.get("extract_only"):  # benchmark: readers without detection
+        from piiscan.readers import reader_for
+        reader = reader_for(Path(path))
+        if reader:
+            try:
+                for _ in reader.read(Path(path)):
+                    pass
+            except Exception as e:
+                return {"status": "error", "error": safe_reason(e), "bytes": task.get("size", 0)}
+        return {"status": "ok" if reader else "unsupported", "content_hash": digest, "bytes": task.get("size", 0)}
+    result = _scanner(settings).scan_file(Path(path))
+    if not result.reader:
+        return {"status": "unsupported", "reader": None, "error": result.error.reason if result.error else None,
+                "content_hash": digest, "read": False}
+    findings = []
+    for seq, f in enumerate(result.findings):
+        tier = f.tier or {}
+        findings.append({"seq": seq, "location": f.location, "start": f.start, "end": f.end,
+                         "entity_type": f.entity_type, "score": round(f.score, 6), "recognizer": f.recognizer,
+                         "jrt0171": tier.get("jrt0171", "none"), "jrt0197": tier.get("jrt0197"),
+                         "pipl_sensitive": bool(tier.get("pipl_sensitive")), "personal": is_personal(f),
+                         "masked": f.masked, "fingerprint": f.fingerprint, "metadata": f.metadata,
+                         "explanation": f.explanation})
+    c = result.classification
+    summary = None
+    if c is not None:
+        summary = {"jrt0171": c.tier.get("jrt0171", "none"), "jrt0197": c.tier.get("jrt0197"),
+                   "pipl_sensitive": bool(c.tier.get("pipl_sensitive")), "counts": c.counts,
+                   "distinct_individuals": c.distinct_individuals, "records_with_pi": c.records_with_pi,
+                   "columns": [col.to_dict() for col in c.columns], "explanation": c.explanation}
+    return {"status": "error" if result.error else "ok", "reader": result.reader,
+            "error": result.error.reason if result.error else None, "content_hash": digest,
+            "findings": findings, "summary": summary, "bytes": task.get("size", 0)}
+
+
+def scan_chunk(tasks: list[dict], settings: dict) -> list[dict]:
+    """Dask unit of work: a few files, scanned by the worker that reads them."""
+    return [scan_one(t, settings) for t in tasks]
+
+
+def chunks(tasks: list[dict], size: int) -> list[list[dict]]:
+    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
+
+
+# --- local pool -----------------------------------------------------------------
+# Results go back over a Pipe, not a Queue: Queue.put starts a feeder thread, and
+# under a tight RLIMIT_AS that thread cannot start and put() waits forever.
+def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int]) -> None:
+    if memory_limit:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    while True:
+        chunk = inbox.get()
+        if chunk is None:
+            return
+        for task in chunk:
+            try:
+                result = scan_one(task, settings)
+            except MemoryError:
+                result = {"status": "error", "error": "memory limit exceeded", "bytes": 0}
+            outbox.send(result)
+
+
+class _Slot:
+    def __init__(self, ctx, settings, memory_limit):
+        self.inbox = ctx.Queue()
+        self.results, outbox = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_worker, args=(self.inbox, outbox, settings, memory_limit), daemon=True)
+        self.proc.start()
+        outbox.close()  # the worker holds the only write end: EOF when it dies
+        self.eof = False
+        self.chunk: list[dict] = []
+        self.since = time.monotonic()
+
+
+def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 600.0,
+              memory_limit: Optional[int] = None, chunk_size: int = 8) -> Iterator[tuple[dict, dict]]:
+    if not tasks:
+        return
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["piiscan.scan", "piiscan.engine"])
+    pending = chunks(tasks, chunk_size)
+    pending.reverse()
+    slots = [_Slot(ctx, settings, memory_limit) for _ in range(max(1, min(jobs, len(pending))))]
+    startup = 120.0  # building the analyzer takes a while on a busy machine
+    first = {s.proc.pid: True for s in slots}
+
+    def feed(slot: _Slot) -> None:
+        if pending and not slot.chunk:
+            slot.chunk = list(pending.pop())
+            slot.since = time.monotonic()
+            slot.inbox.put(slot.chunk)
+
+    for s in slots:
+        feed(s)
+    try:
+        while any(s.chunk for s in slots):
+            busy = [s for s in slots if s.chunk]
+            ready = wait([s.results for s in busy] + [s.proc.sentinel for s in busy], timeout=0.5)
+            for slot in busy:
+                if slot.results not in ready:
+                    continue
+                try:
+                    result = slot.results.recv()
+                except (EOFError, OSError):  # died mid-file: handled below
+                    slot.eof = True
+                    continue
+                first[slot.proc.pid] = False
+                task = slot.chunk.pop(0)
+                slot.since = time.monotonic()
+                yield task, result
+                feed(slot)
+            for i, slot in enumerate(slots):
+                if not slot.chunk:
+                    continue
+                limit = time_limit + (startup if first.get(slot.proc.pid) else 0)
+                dead = slot.eof or (not slot.proc.is_alive() and not slot.results.poll())
+                if dead or time.monotonic() - slot.since > limit:
+                    task = slot.chunk.pop(0)
+                    rest = slot.chunk
+                    slot.proc.kill()
+                    slot.proc.join(5)
+                    reason = (f"time limit exceeded ({time_limit:.0f} s)" if not dead else
+                              f"worker died (exit code {slot.proc.exitcode}; memory limit or crash)")
+                    if rest:
+                        pending.append(rest)
+                    slot.results.close()
+                    new = _Slot(ctx, settings, memory_limit)
+                    first[new.proc.pid] = True
+                    slots[i] = new
+                    yield task, {"status": "error", "error": reason, "bytes": 0}
+                    feed(new)
+    finally:
+        for s in slots:
+            if s.proc.is_alive():
+                s.inbox.put(None)
+        for s in slots:
+            s.proc.join(2)
+            if s.proc.is_alive():
+                s.proc.kill()
+
+
+def run_dask(tasks: list[dict], settings: dict, scheduler: Any, chunk_size: int = 8) -> Iterator[tuple[dict, dict]]:
+    """scheduler: an address (tcp://host:8786) or a distributed.Client. Workers read the
+    files themselves: the paths must be the same on every worker (a shared mount)."""
+    from distributed import Client, as_completed
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        parts = chunks(tasks, chunk_size)
+        futures = {client.submit(scan_chunk, part, settings, pure=False): part for part in parts}
+        for future in as_completed(futures):
+            part = futures[future]
+            try:
+                results = future.result()
+            except Exception as e:
+                from piiscan.scan import safe_reason
+                results = [{"status": "error", "error": f"worker failed: {safe_reason(e)}", "bytes": 0}] * len(part)
+            yield from zip(part, results)
+    finally:
+        if client is not scheduler:
+            client.close()
+
+
+def run(tasks: list[dict], settings: dict, jobs: int = 0, scheduler: Any = None, **limits) -> Iterator[tuple[dict, dict]]:
+    if scheduler is not None:
+        return run_dask(tasks, settings, scheduler)
+    return run_local(tasks, settings, jobs or os.cpu_count() or 1, **limits)

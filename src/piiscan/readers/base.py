@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar, Iterator, Protocol
+
+from charset_normalizer import from_bytes
+
+from piiscan.model import TextUnit
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML files are OLE containers
+
+
+class ReaderError(Exception):
+    """A file this reader cannot read; the message is one line without content."""
+
+
+class Reader(Protocol):
+    name: ClassVar[str]
+    suffixes: ClassVar[tuple[str, ...]]
+
+    def read(self, path: Path) -> Iterator[TextUnit]: ...
+
+
+_GB = ("gb18030", "gbk", "gb2312", "cp936", "hz")
+
+
+def detect_encoding(sample: bytes) -> str:
+    """utf-8 (with or without BOM) when it decodes, else charset-normalizer's guess,
+    with GBK widened to GB18030 (a superset that also decodes rare characters).
+
+    On a short sample charset-normalizer often finds Big5, CP949 and GB18030 equally
+    good and picks Big5 or Korean; our files come from mainland firms, so GB18030
+    wins a tie."""
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as e:
+        if e.reason == "unexpected end of data":  # a character cut by the sample's end
+            return "utf-8"
+    matches = from_bytes(sample)
+    best = matches.best()
+    if best is None:
+        return "gb18030"
+    gb = next((m for m in matches if m.encoding in _GB), None)
+    if gb is not None and gb.chaos <= best.chaos and gb.coherence >= best.coherence:
+        best = gb
+    return "gb18030" if best.encoding in _GB else best.encoding
+
+
+def check_ooxml(path: Path, kind: str) -> None:
+    """Office files that are password-protected are OLE containers, not zips."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == OLE_SIGNATURE:
+        raise ReaderError(f"encrypted (password-protected) {kind} or legacy binary format")
+    if not head.startswith(b"PK"):
+        raise ReaderError(f"not a valid {kind} file (no zip container)")
+
+
+def column_letter(index: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def looks_like_header(row: list[str]) -> bool:
+    """A first row of labels: every non-empty cell has a letter and no long digit run."""
+    cells = [c for c in row if c.strip()]
+    return bool(cells) and all(any(ch.isalpha() for ch in c) and not any(
+        c[i:i + 6].isdigit() for i in range(len(c))) for c in cells)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar, Iterator
+
+import xlrd
+
+from piiscan.model import TextUnit
+from piiscan.readers.base import OLE_SIGNATURE, ReaderError, column_letter, looks_like_header
+from piiscan.readers.xlsx import cell_text
+
+
+class XlsReader:
+    """Legacy Excel 97-2003 workbooks (xlrd): every sheet, hidden ones included,
+    with the same cell addresses and header context as the xlsx reader."""
+
+    name: ClassVar[str] = "xls"
+    suffixes: ClassVar[tuple[str, ...]] = (".xls",)
+
+    def read(self, path: Path) -> Iterator[TextUnit]:
+        with path.open("rb") as fh:
+            if fh.read(8) != OLE_SIGNATURE:
+                raise ReaderError("not a valid xls workbook (no OLE container)")
+        try:
+            book = xlrd.open_workbook(str(path), on_demand=True)
+        except xlrd.biffh.XLRDError as e:
+            reason = "encrypted (password-protected) workbook" if "encrypt" in str(e).lower() else "corrupt workbook"
+            raise ReaderError(reason) from None
+        try:
+            for sheet in book.sheets():
+                yield from self._sheet(book, sheet)
+        finally:
+            book.release_resources()
+
+    @staticmethod
+    def _sheet(book, sheet) -> Iterator[TextUnit]:
+        headers: dict[int, str] = {}
+        first_row_seen = False
+        for r in range(sheet.nrows):
+            texts = [XlsReader._text(book, sheet.cell(r, c)) for c in range(sheet.ncols)]
+            if not first_row_seen and any(texts):
+                first_row_seen = True
+                if looks_like_header([t or "" for t in texts]):
+                    headers = {c: t.strip() for c, t in enumerate(texts, start=1) if t}
+                    for c, text in headers.items():
+                        yield TextUnit(text, {"sheet": sheet.name, "cell": f"{column_letter(c)}{r + 1}"})
+                    continue
+            for c, text in enumerate(texts, start=1):
+                if text and text.strip():
+                    yield TextUnit(text, {"sheet": sheet.name, "cell": f"{column_letter(c)}{r + 1}"},
+                                   header=headers.get(c))
+
+    @staticmethod
+    def _text(book, cell) -> str | None:
+        if cell.ctype == xlrd.XL_CELL_TEXT:
+            return cell.value
+        if cell.ctype == xlrd.XL_CELL_NUMBER:
+            return cell_text(cell.value)  # a phone typed as a number
+        return None

@@ -1,0 +1,68 @@
+"""Worker pool: two workers give the same inventory as one; a file past the time
+limit is recorded as an error, its worker replaced, and the scan goes on; a Dask
+LocalCluster of two worker processes gives exactly the same rows as a local run."""
+
+from __future__ import annotations
+
+import random
+
+from piiscan.inventory.run import Options, scan_inventory
+
+from .conftest import make_tree, snapshot
+
+KEY = b"inventory-test-key"
+
+
+def test_two_workers_same_inventory_as_one(tmp_path):
+    root = tmp_path / "share"
+    make_tree(root, n=30)
+    one, two = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
+    scan_inventory(one, Options([str(root)], jobs=1, ner=False), KEY)
+    _, row = scan_inventory(two, Options([str(root)], jobs=2, ner=False), KEY)
+    assert row["files_read"] == 30
+    assert snapshot(one) == snapshot(two)
+
+
+def test_file_over_time_limit_is_an_error_and_the_scan_goes_on(tmp_path):
+    root = tmp_path / "share"
+    make_tree(root, n=4)
+    rng = random.Random(3)
+    words = ["客户", "张先生", "于", "上海市", "办理", "贷款", "手续", "，", "并", "提交", "材料", "。"]
+    slow = root / "dept0" / "slow.txt"
+    slow.write_text("".join(rng.choice(words) for _ in range(400_000)), encoding="utf-8")  # minutes of NER
+    url = f"sqlite:///{tmp_path / 'inv.db'}"
+    code, row = scan_inventory(url, Options([str(root)], jobs=1, time_limit=3), KEY)
+    assert row["status"] == "completed" and row["files_error"] == 1 and row["files_read"] == 5
+    snap = snapshot(url)
+    assert snap["files"][str(slow)][7:] == ("error", "time limit exceeded (3 s)")
+    assert all(v[7] == "ok" for p, v in snap["files"].items() if p.endswith(".txt") and p != str(slow))
+    assert code == 1
+
+
+def test_dask_local_cluster_equals_local_run(tmp_path):
+    from distributed import Client, LocalCluster
+
+    root = tmp_path / "share"
+    make_tree(root, n=20)
+    local, dask = f"sqlite:///{tmp_path / 'local.db'}", f"sqlite:///{tmp_path / 'dask.db'}"
+    scan_inventory(local, Options([str(root)], jobs=1, ner=False), KEY)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        code, row = scan_inventory(dask, Options([str(root)], scheduler=client, ner=False), KEY)
+        workers = client.run(lambda: __import__("os").getpid())
+    assert len(set(workers.values())) == 2
+    assert code == 1 and row["files_read"] == 20
+    assert snapshot(dask) == snapshot(local)
+
+
+def test_memory_guard_turns_an_allocation_failure_into_file_errors(tmp_path):
+    """A worker limited to far less memory than a scan needs: every file is an error
+    (memory limit, or the worker died and was replaced) and the run still completes."""
+    root = tmp_path / "share"
+    make_tree(root, n=3)
+    url = f"sqlite:///{tmp_path / 'inv.db'}"
+    code, row = scan_inventory(url, Options([str(root)], jobs=1, ner=False, memory_limit=64 << 20), KEY)
+    # 4 files: the three notes and skip.iso, which a worker must hash to record
+    assert row["status"] == "completed" and row["files_error"] == 4 and code == 0
+    reasons = {v[8] for p, v in snapshot(url)["files"].items()}
+    assert reasons <= {"memory limit exceeded"} | {r for r in reasons if r.startswith("worker died")}, reasons
