@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from piiscan.classify import ColumnStats, classify_file, column_key
 from piiscan.engine import Detector
@@ -82,11 +82,17 @@ class Scanner:
         reader = reader_for(path)
         if reader is None:
             return FileResult(shown, "", error=FileError(shown, f"unsupported file type {path.suffix or '(none)'}"))
-        result = FileResult(shown, reader.name)
+        return self.scan_units(shown, reader.name, lambda: reader.read(path))
+
+    def scan_units(self, shown: str, reader_name: str, units: Callable[[], Iterable[TextUnit]]) -> FileResult:
+        """Detect and classify the text units of one source (a file, a database table):
+        `shown` names it in findings, `units` opens and reads it. Reader errors become the
+        result's one-line error; what was found before the error is kept."""
+        result = FileResult(shown, reader_name)
         columns: dict[tuple, ColumnStats] = {}
         findings: list[Finding] = []
         try:
-            for unit in reader.read(path):
+            for unit in units():
                 self._count_cell(columns, unit)
                 detections = self.detector.detect(unit.text, header=unit.header)
                 findings.extend(self.findings(shown, unit, detections))
