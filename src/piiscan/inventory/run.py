@@ -13,10 +13,12 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 from piiscan import __version__
 from piiscan.inventory.store import Inventory, InventoryLocked
+from piiscan.readers import reader_for
 from piiscan.walk import Entry, Problem, walk
 
 EXIT_CLEAN, EXIT_NEW_PI, EXIT_ERROR = 0, 1, 2
@@ -51,7 +53,7 @@ class Options:
 
 def versions(policy_path: Optional[str]) -> dict:
     from piiscan.policy import load_policy
-    policy = load_policy(policy_path and __import__("pathlib").Path(policy_path))
+    policy = load_policy(policy_path and Path(policy_path))
     digest = hashlib.sha256(json.dumps(policy.model_dump(), sort_keys=True, default=str).encode()).hexdigest()[:12]
     try:
         from piiscan.resources import models_dir  # type: ignore
@@ -153,6 +155,14 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
                 continue  # done before this run was cut short
             same = (k is not None and k.size == item.size and k.mtime_ns == item.mtime_ns and k.inode == item.inode
                     and k.status in ("ok", "unsupported"))
+            fact = {"path": item.path, "size": item.size, "mtime_ns": item.mtime_ns,
+                    "inode": item.inode, "mode": item.mode, "uid": item.uid}
+            if reader_for(Path(item.path)) is None:  # recorded here: no worker hashes a 4 GB .iso
+                if options.incremental and same:
+                    unchanged += 1
+                else:
+                    problems.append((fact, {"status": "unsupported", "reader": None, "read": False}))
+                continue
             task = {"path": item.path, "size": item.size}
             if options.incremental and same:
                 if not options.verify_hash:
@@ -160,8 +170,7 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
                     continue
                 task["verify_hash"] = k.content_hash
             tasks.append(task)
-            facts[item.path] = {"path": item.path, "size": item.size, "mtime_ns": item.mtime_ns,
-                                "inode": item.inode, "mode": item.mode, "uid": item.uid}
+            facts[item.path] = fact
         if problems:
             inventory.commit_batch(run_id, problems)
         log.start(len(tasks), sum(t["size"] for t in tasks))
