@@ -20,6 +20,9 @@ import argparse
 import csv
 import json
 import random
+import re
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import docx
@@ -129,6 +132,7 @@ class SampleMaker:
                                       {"sheet": "历史客户", "cell": f"B{row}"}),
                            self.plant(file, "CN_MOBILE", self.mobile(), {"sheet": "历史客户", "cell": f"C{row}"})])
         wb.save(self.out / file)
+        fix_zip_dates(self.out / file)
 
     def clients_csv_gbk(self) -> None:
         file = "代账客户.csv"
@@ -184,6 +188,7 @@ class SampleMaker:
         self.plant(file, "PERSON", guarantor, {"section": 1, "part": "footer", "paragraph": 1})
         self.plant(file, "CN_LANDLINE", landline, {"section": 1, "part": "footer", "paragraph": 1})
         d.save(self.out / file)
+        fix_zip_dates(self.out / file)
 
     def share_transfer_pdf(self) -> None:
         file = "股权转让协议.pdf"
@@ -253,6 +258,24 @@ class SampleMaker:
         manifest = {"seed": SEED, "note": "all values are fake", "planted": self.planted,
                     "near_misses": self.near_misses}
         self.planted_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+FIXED_DATE = datetime(2026, 1, 5, 9, 0, 0)
+
+
+def fix_zip_dates(path: Path) -> None:
+    """Office files are zips stamped with the time of writing (zip entries, and the
+    created/modified core properties, which openpyxl sets on every save): a fixed
+    date makes the generator's output byte-identical from run to run."""
+    with zipfile.ZipFile(path) as zin:
+        members = [(info, zin.read(info)) for info in zin.infolist()]
+    stamp = FIXED_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            info.date_time = FIXED_DATE.timetuple()[:6]
+            zout.writestr(info, data)
 
 
 def main() -> None:
