@@ -1,5 +1,6 @@
 """Classification at four grains — finding, record, column, file — each with a
-plain explanation of why. Pure functions over findings and a Policy.
+plain explanation of why. Pure functions over findings and a Policy, and a
+FileClassifier that applies them to a file's findings as they are found.
 
 A record is what one row or paragraph holds: an xlsx/csv/docx-table row, a
 docx paragraph, a line of a text file or PDF page.
@@ -8,11 +9,12 @@ docx paragraph, a line of a text file or PDF page.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Optional
 
-from piiscan.model import Finding
+from piiscan.individuals import IdentifierGroups
+from piiscan.model import Finding, TextUnit
 from piiscan.policy import NOT_PI, Policy, Tier
 
 _ROW_OF_CELL = re.compile(r"[A-Z]+(\d+)$")
@@ -136,21 +138,16 @@ class ColumnClassification:
                 "explanation": self.explanation}
 
 
-def classify_columns(policy: Policy, findings: list[Finding], columns: dict[tuple, ColumnStats],
+def classify_columns(policy: Policy, hits: dict[tuple, Counter], columns: dict[tuple, ColumnStats],
                      header_names: Callable[[str, str], bool]) -> list[ColumnClassification]:
     """A column takes the entity most of its values validate as; a header naming the
-    entity (身份证号 above IDs) lowers the share needed."""
-    rows_with: dict[tuple, Counter] = defaultdict(Counter)
-    for f in findings:
-        key = column_key(f.location)
-        if key is not None:
-            rows_with[key][f.entity_type] += 1
+    entity (身份证号 above IDs) lowers the share needed. hits: findings per entity per column."""
     result = []
     for key, stats in columns.items():
-        if not stats.cells or not rows_with.get(key):
+        if not stats.cells or not hits.get(key):
             continue
-        entity, hits = rows_with[key].most_common(1)[0]
-        share = min(1.0, hits / stats.cells)
+        entity, count = hits[key].most_common(1)[0]
+        share = min(1.0, count / stats.cells)
         hinted = bool(stats.header) and header_names(stats.header, entity)
         needed = policy.rules.column_share_with_header if hinted else policy.rules.column_share
         if share < needed:
@@ -158,7 +155,7 @@ def classify_columns(policy: Policy, findings: list[Finding], columns: dict[tupl
         entity_policy = policy.entity(entity)
         tier = Tier(entity_policy.jrt0171, entity_policy.jrt0197, entity_policy.pipl_sensitive) \
             if entity_policy else NOT_PI
-        why = f"{hits} of {stats.cells} values are {entity} ({share:.0%}, needed {needed:.0%})"
+        why = f"{count} of {stats.cells} values are {entity} ({share:.0%}, needed {needed:.0%})"
         if hinted:
             why += f"; the header {stats.header!r} names it"
         result.append(ColumnClassification(dict(key), stats.header, entity, share, stats.cells,
@@ -182,56 +179,115 @@ class FileClassification:
                 "columns": [c.to_dict() for c in self.columns], "explanation": self.explanation}
 
 
-def distinct_individuals(policy: Policy, records: Iterable[list[Finding]]) -> int:
-    """People counted by fingerprint: identifiers in one record belong to one person,
-    and records sharing an identifier (same ID, card, phone) are the same person.
-    A record with only a name counts that name once."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    strong, names = set(policy.rules.strong_identifiers), set(policy.rules.names)
-    for findings in records:
-        nodes = [f.fingerprint for f in findings if f.entity_type in strong]
-        if not nodes:
-            nodes = [f.fingerprint for f in findings if f.entity_type in names][:1]
-        for node in nodes[1:]:
-            parent[find(node)] = find(nodes[0])
-        if nodes:
-            find(nodes[0])
-    return len({find(x) for x in parent})
 
 
-def classify_file(policy: Policy, findings: list[Finding], columns: dict[tuple, ColumnStats],
-                  header_names: Callable[[str, str], bool]) -> tuple[list[Finding], FileClassification]:
-    by_record: dict[tuple, list[int]] = defaultdict(list)
-    for i, f in enumerate(findings):
-        by_record[record_key(f.location)].append(i)
-    classified = list(findings)  # same order as found
-    flags: Counter = Counter()
-    for indices in by_record.values():
-        record_findings, record_flags = classify_record(policy, [findings[i] for i in indices])
-        for i, f in zip(indices, record_findings):
-            classified[i] = f
-        flags.update(record_flags)
-    records = [[classified[i] for i in indices] for indices in by_record.values()]
-    file_tier = NOT_PI
-    for f in classified:
-        file_tier = file_tier | Tier(**f.tier)
-    result = FileClassification(
-        tier=file_tier.to_dict(), counts=dict(sorted(Counter(f.entity_type for f in classified).items())),
-        distinct_individuals=distinct_individuals(policy, records),
-        records_with_pi=sum(1 for r in records if any(Tier(**f.tier) != NOT_PI for f in r)),
-        record_flags=dict(flags), columns=classify_columns(policy, classified, columns, header_names))
-    if classified:
-        strictest = [f.entity_type for f in classified if Tier(**f.tier) == file_tier]
-        result.explanation.append(f"highest tier wins (就高从严): {file_tier.jrt0171}, level {file_tier.jrt0197}"
-                                  f"{', PIPL-sensitive' if file_tier.pipl_sensitive else ''}, "
-                                  f"from {', '.join(sorted(set(strictest)))}")
-    for flag, count in sorted(flags.items()):
-        result.explanation.append(f"{count} record(s): {flag}")
-    return classified, result
+@dataclass(eq=False)
+class _Record:
+    findings: list[Finding] = field(default_factory=list)
+    classified: Optional[list[Finding]] = None  # set when the record is closed
+
+
+class FileClassifier:
+    """Classifies one file's findings while it is read, so a million-row roster
+    never sits in memory: findings wait only until their record (row, paragraph,
+    line) is complete, then come out classified, in the order they were found.
+
+    Readers give a record's text units together, so a record is taken as complete
+    once `window` newer units of other records have come (a little slack for
+    readers that interleave, as HTML attributes inside a table row do). What stays
+    for the whole file is small: counts per entity, per column and per record
+    flag, and the identifier groups that count distinct individuals."""
+
+    def __init__(self, policy: Policy, header_names: Callable[[str, str], bool], window: int = 32):
+        self.policy, self.header_names, self.window = policy, header_names, window
+        self.columns: dict[tuple, ColumnStats] = {}
+        self._open: dict[tuple, dict[tuple, _Record]] = {}  # unit key → its records, oldest first
+        self._pending: deque[tuple[_Record, int]] = deque()  # found order: (record, index in it)
+        self._hits: dict[tuple, Counter] = defaultdict(Counter)
+        self._counts: Counter = Counter()
+        self._flags: Counter = Counter()
+        self._entities_by_tier: dict[Tier, set[str]] = defaultdict(set)
+        self._records_with_pi = 0
+        self._individuals = IdentifierGroups()
+
+    def add(self, unit: TextUnit, findings: list[Finding]) -> list[Finding]:
+        """Take one unit (every unit, with or without findings: the cells count for
+        column shares) and its findings; return the findings now classified."""
+        self._count_cell(unit)
+        unit_key = (record_key(unit.location), unit.first_line)
+        records = self._open.get(unit_key)
+        if records is None:
+            records = self._open[unit_key] = {}
+        for f in findings:
+            record = records.setdefault(record_key(f.location), _Record())
+            self._pending.append((record, len(record.findings)))
+            record.findings.append(f)
+        while len(self._open) > self.window:
+            self._close(self._open.pop(next(iter(self._open))))
+        return self._ready()
+
+    def finish(self) -> tuple[list[Finding], FileClassification]:
+        """Close every record; the last findings and the file's classification."""
+        for records in self._open.values():
+            self._close(records)
+        self._open.clear()
+        last = self._ready()
+        file_tier = NOT_PI
+        for tier in self._entities_by_tier:
+            file_tier = file_tier | tier
+        result = FileClassification(
+            tier=file_tier.to_dict(), counts=dict(sorted(self._counts.items())),
+            distinct_individuals=self._individuals.groups, records_with_pi=self._records_with_pi,
+            record_flags=dict(self._flags),
+            columns=classify_columns(self.policy, self._hits, self.columns, self.header_names))
+        if self._counts:
+            strictest = set().union(*(e for t, e in self._entities_by_tier.items() if t == file_tier))
+            result.explanation.append(f"highest tier wins (就高从严): {file_tier.jrt0171}, level {file_tier.jrt0197}"
+                                      f"{', PIPL-sensitive' if file_tier.pipl_sensitive else ''}, "
+                                      f"from {', '.join(sorted(strictest))}")
+        for flag, count in sorted(self._flags.items()):
+            result.explanation.append(f"{count} record(s): {flag}")
+        if not self._individuals.exact:
+            result.explanation.append(f"distinct individuals: more than {self._individuals.limit:,} identifiers; "
+                                      "later ones were matched only against those, so the count is an upper bound")
+        return last, result
+
+    def _count_cell(self, unit: TextUnit) -> None:
+        """Non-empty cells per table column: the denominator of a column's share."""
+        key = column_key(unit.location)
+        if key is None:
+            return
+        stats = self.columns.get(key)
+        if stats is None:
+            stats = self.columns[key] = ColumnStats(unit.header)
+        if unit.header is not None:
+            stats.header = unit.header
+            stats.cells_under_header += 1
+        else:
+            stats.cells_without_header += 1
+
+    def _close(self, records: dict[tuple, _Record]) -> None:
+        rules = self.policy.rules
+        for record in records.values():
+            classified, flags = classify_record(self.policy, record.findings)
+            record.classified, record.findings = classified, []
+            self._flags.update(flags)
+            tiers = [Tier(**f.tier) for f in classified]
+            self._records_with_pi += any(t != NOT_PI for t in tiers)
+            for f, tier in zip(classified, tiers):
+                self._counts[f.entity_type] += 1
+                self._entities_by_tier[tier].add(f.entity_type)
+                key = column_key(f.location)
+                if key is not None:
+                    self._hits[key][f.entity_type] += 1
+            nodes = [f.fingerprint for f in classified if f.entity_type in rules.strong_identifiers]
+            self._individuals.add_record(nodes or [f.fingerprint for f in classified
+                                                   if f.entity_type in rules.names][:1])
+
+    def _ready(self) -> list[Finding]:
+        out = []
+        pending = self._pending
+        while pending and pending[0][0].classified is not None:
+            record, index = pending.popleft()
+            out.append(record.classified[index])
+        return out

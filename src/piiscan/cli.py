@@ -111,10 +111,13 @@ def scan(
         out.parent.mkdir(parents=True, exist_ok=True)
     with (out.open("w", encoding=encoding, newline="") if out else nullcontext(sys.stdout)) as stream:
         writer = FindingsWriter(stream, fmt, show_values)
-        for result in scanner.scan(paths):
+
+        def emit(finding):  # streamed as each record completes: memory stays flat on huge files
+            writer.write(finding)
+            summary.count(finding)
+
+        for result in scanner.scan(paths, emit):
             summary.add(result)
-            for finding in result.findings:
-                writer.write(finding)
             writer.write_file(result)
             if result.error and result.reader:
                 error_line(f"{result.error.path}: {result.error.reason}")

@@ -37,15 +37,18 @@ class Summary:
         self.files_scanned += 1
         if result.error:
             self.errors.append(result.error)
-        if result.classification is not None and result.findings:
+        for finding in result.findings:  # findings a streamed scan gave to count() are not in the result
+            self.count(finding)
+        counts = result.classification.counts if result.classification is not None else {}
+        if counts:
+            self.files_with_findings += 1
+            self.files_per_entity.update(counts.keys())
             self.files_per_tier[result.classification.tier["jrt0171"]] += 1
             self.pipl_sensitive_files += result.classification.tier["pipl_sensitive"]
-        self.personal_findings += sum(1 for f in result.findings if is_personal(f))
-        if result.findings:
-            self.files_with_findings += 1
-            entities = Counter(f.entity_type for f in result.findings)
-            self.findings.update(entities)
-            self.files_per_entity.update(entities.keys())
+
+    def count(self, finding: Finding) -> None:
+        self.findings[finding.entity_type] += 1
+        self.personal_findings += is_personal(finding)
 
     @property
     def elapsed(self) -> float:
@@ -99,7 +102,7 @@ class FindingsWriter:
 
     def write_file(self, result: FileResult) -> None:
         """Per-file classification (tier, counts, individuals, columns): json only."""
-        if self.fmt == "json" and result.classification is not None and result.findings:
+        if self.fmt == "json" and result.classification is not None and result.classification.counts:
             self._files.append({"path": result.path, "reader": result.reader}
                                | result.classification.to_dict())
 

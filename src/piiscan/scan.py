@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from piiscan.classify import ColumnStats, classify_file, column_key
+from piiscan.classify import FileClassifier
 from piiscan.engine import Detector
 from piiscan.fingerprint import Fingerprinter
 from piiscan.masking import mask
@@ -18,6 +18,7 @@ from piiscan.recognizer import ValidatedPatternRecognizer
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NUMBERISH = re.compile(r"\d[\d\s-]{4,}\d|[^\s@]+@[^\s@]+")
+Emit = Callable[[Finding], None]
 
 
 def safe_reason(error: BaseException) -> str:
@@ -77,47 +78,47 @@ class Scanner:
                           fingerprint=self.fingerprint(d.entity_type, d.canonical),
                           metadata=metadata, value=d.value)
 
-    def scan_file(self, path: Path) -> FileResult:
+    def scan_file(self, path: Path, emit: Emit | None = None) -> FileResult:
         shown = str(path)
         reader = reader_for(path)
         if reader is None:
             return FileResult(shown, "", error=FileError(shown, f"unsupported file type {path.suffix or '(none)'}"))
-        return self.scan_units(shown, reader.name, lambda: reader.read(path))
+        return self.scan_units(shown, reader.name, lambda: reader.read(path), emit)
 
-    def scan_units(self, shown: str, reader_name: str, units: Callable[[], Iterable[TextUnit]]) -> FileResult:
+    def scan_units(self, shown: str, reader_name: str, units: Callable[[], Iterable[TextUnit]],
+                   emit: Emit | None = None) -> FileResult:
         """Detect and classify the text units of one source (a file, a database table):
         `shown` names it in findings, `units` opens and reads it. Reader errors become the
-        result's one-line error; what was found before the error is kept."""
+        result's one-line error; what was found before the error is kept.
+
+        Findings come out classified as soon as their record is complete: to `emit` if
+        given (the result then holds none, and memory stays flat however big the
+        source), else into `result.findings`."""
         result = FileResult(shown, reader_name)
-        columns: dict[tuple, ColumnStats] = {}
-        findings: list[Finding] = []
+        classifier = FileClassifier(self.policy, self.header_names)
+        emit = emit or result.findings.append
+        for ready in self._classified(shown, units, classifier, result):
+            for finding in ready:
+                emit(finding)  # outside the reader's try: a failing output is not a file error
+        last, result.classification = classifier.finish()
+        for finding in last:
+            emit(finding)
+        return result
+
+    def _classified(self, shown: str, units: Callable[[], Iterable[TextUnit]], classifier: FileClassifier,
+                    result: FileResult) -> Iterator[list[Finding]]:
+        """Findings ready after each unit; a reader's failure becomes the result's error."""
         try:
             for unit in units():
-                self._count_cell(columns, unit)
                 detections = self.detector.detect(unit.text, header=unit.header)
-                findings.extend(self.findings(shown, unit, detections))
+                yield classifier.add(unit, list(self.findings(shown, unit, detections)))
         except ReaderError as e:
             result.error = FileError(shown, str(e))
         except OSError as e:
             result.error = FileError(shown, f"cannot read: {e.strerror or type(e).__name__}")
         except Exception as e:  # a reader bug or a malformed file must not stop the scan
             result.error = FileError(shown, safe_reason(e))
-        result.findings, result.classification = classify_file(self.policy, findings, columns, self.header_names)
-        return result
 
-    @staticmethod
-    def _count_cell(columns: dict[tuple, ColumnStats], unit: TextUnit) -> None:
-        """Non-empty cells per table column: the denominator of a column's share."""
-        key = column_key(unit.location)
-        if key is None:
-            return
-        stats = columns.setdefault(key, ColumnStats(unit.header))
-        if unit.header is not None:
-            stats.header = unit.header
-            stats.cells_under_header += 1
-        else:
-            stats.cells_without_header += 1
-
-    def scan(self, paths: Iterable[Path]) -> Iterator[FileResult]:
+    def scan(self, paths: Iterable[Path], emit: Emit | None = None) -> Iterator[FileResult]:
         for path in iter_files(paths):
-            yield self.scan_file(path)
+            yield self.scan_file(path, emit)
