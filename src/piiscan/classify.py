@@ -32,7 +32,10 @@ def record_key(location: dict[str, Any]) -> tuple:
 
 
 def column_key(location: dict[str, Any]) -> Optional[tuple]:
-    """The table column a location belongs to, or None outside tables."""
+    """The table column a location belongs to, or None outside tables (a cell's
+    comment or link is not one of the column's values)."""
+    if "part" in location and "cell" in location:
+        return None
     where = dict(location)
     cell = where.pop("cell", None)
     if cell:

@@ -1,6 +1,14 @@
-import pytest
+import csv
 
-from openpyxl import Workbook
+import xlwt
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
+
+from piiscan.policy import default_policy
+from piiscan.redact import run
+from piiscan.redact.operators import Redactor
+from piiscan.redact.profiles import load_profile
 
 from .conftest import ID, MOBILE, where
 
@@ -39,9 +47,6 @@ def test_a_sheet_without_header_row(scanner, tmp_path):
     assert where(scanner.scan_file(path), "CN_MOBILE") == [({"sheet": "Sheet", "cell": "D7"}, 0, 11)]
 
 
-@pytest.mark.xfail(strict=True, reason="the header is taken from the first non-empty row only, so a title row "
-                   "above it (common in Chinese workbooks) hides the column headers; fixing it needs the "
-                   "redact xlsx writer's _headers changed in step, which has another owner")
 def test_a_title_row_above_the_header_row(scanner, tmp_path):
     path = tmp_path / "titled.xlsx"
     wb = Workbook()
@@ -52,3 +57,69 @@ def test_a_title_row_above_the_header_row(scanner, tmp_path):
     ws.append(["王芳", MOBILE, "北京市朝阳区建国路88号3栋2单元501室"])
     wb.save(path)
     assert where(scanner.scan_file(path), "CN_ADDRESS") == [({"sheet": "Sheet", "cell": "C3"}, 0, 21)]
+
+
+def test_a_title_row_in_csv_and_xls(scanner, tmp_path):
+    path = tmp_path / "titled.csv"
+    with path.open("w", encoding="gbk", newline="") as fh:
+        csv.writer(fh).writerows([["2024年客户名单", "", ""], ["姓名", "手机号", "地址"],
+                                  ["王芳", MOBILE, "北京市朝阳区建国路88号3栋2单元501室"]])
+    assert where(scanner.scan_file(path), "PERSON") == [({"row": 3, "column": "姓名"}, 0, 2)]
+    legacy = tmp_path / "titled.xls"
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("客户")
+    sheet.write_merge(0, 0, 0, 2, "2024年客户名单")
+    for c, text in enumerate(["姓名", "手机号", "地址"]):
+        sheet.write(2, c, text)  # a blank row between the title and the header
+    sheet.write(3, 0, "王芳")
+    book.save(str(legacy))
+    assert where(scanner.scan_file(legacy), "PERSON") == [({"sheet": "客户", "cell": "A4"}, 0, 2)]
+
+
+def test_comments_headers_footers_and_properties(scanner, tmp_path):
+    path = tmp_path / "notes.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "客户"
+    ws.append(["编号", "备注"])
+    ws.append(["NO1", "无"])
+    ws["B2"].comment = Comment(f"回访身份证{ID}", "欧阳娜娜")
+    ws.oddHeader.center.text = f"经办人电话{MOBILE}"
+    hidden = wb.create_sheet("旧")
+    hidden.sheet_state = "hidden"
+    hidden["A1"] = "x"
+    hidden.evenFooter.right.text = f"复核{MOBILE}"
+    wb.properties.creator = "王芳"
+    wb.properties.lastModifiedBy = "李娜"
+    wb.custom_doc_props.append(StringProperty(name="客户手机", value=MOBILE))
+    wb.save(path)
+    result = scanner.scan_file(path)
+    assert result.error is None
+    assert where(result, "CN_RESIDENT_ID") == [({"sheet": "客户", "cell": "B2", "part": "comment"}, 5, 23)]
+    assert where(result, "CN_MOBILE") == [({"sheet": "客户", "part": "oddHeader.center"}, 5, 16),
+                                          ({"sheet": "旧", "part": "evenFooter.right"}, 2, 13),
+                                          ({"custom property": "客户手机"}, 0, 11)]
+    assert [loc for loc, _, _ in where(result, "PERSON")] == [
+        {"sheet": "客户", "cell": "B2", "part": "comment author"}, {"property": "creator"},
+        {"property": "lastModifiedBy"}]
+    assert result.classification.columns == []  # a comment is not one of the column's values
+
+
+def test_redaction_finds_the_header_row_below_a_title_as_the_reader_does(detector, tmp_path):
+    """The writer must give a cell the same header context as the reader, or the bare
+    name under 姓名 is left in the copy and verification (the reader) fails on it."""
+    src = tmp_path / "名单.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "2024年第一季度汇总"  # a title that, taken for a header, says nothing about names
+    ws.merge_cells("A1:C1")
+    ws.append(["姓名", "手机号", "备注"])
+    ws.append(["王芳", MOBILE, "无"])
+    ws["C3"].comment = Comment("无", "李娜")
+    wb.save(src)
+    policy = default_policy()
+    redactor = Redactor(detector, load_profile(None, policy), policy, b"k" * 32, "mask")
+    outcome = run.redact([src], tmp_path / "out", redactor)
+    assert outcome.exit_code == 0, outcome.messages
+    copy = load_workbook(tmp_path / "out" / "名单.xlsx")
+    assert [copy.active["A3"].value, copy.active["A1"].value, copy.active["C3"].comment.author] == ["王*", "2024年第一季度汇总", "李*"]

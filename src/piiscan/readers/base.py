@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
-from typing import ClassVar, Iterator, Protocol
+from typing import ClassVar, Iterable, Iterator, Optional, Protocol
 
 from charset_normalizer import from_bytes
 
 from piiscan.model import TextUnit
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML files are OLE containers
+# Context for text that holds a person's name outside a table (a document's author): as if under 姓名.
+NAME_HEADER = "姓名"
 
 
 class ReaderError(Exception):
@@ -69,7 +72,41 @@ def column_letter(index: int) -> str:
 
 
 def looks_like_header(row: list[str]) -> bool:
-    """A first row of labels: every non-empty cell has a letter and no long digit run."""
+    """A row of labels: every non-empty cell has a letter and no long digit run."""
     cells = [c for c in row if c.strip()]
     return bool(cells) and all(any(ch.isalpha() for ch in c) and not any(
         c[i:i + 6].isdigit() for i in range(len(c))) for c in cells)
+
+
+HEADER_SEARCH_ROWS = 5  # a title, a date line, a blank merged row… then the header
+
+
+def header_index(rows: list[list[str]]) -> Optional[int]:
+    """Which of a table's first non-empty rows holds its column headers. Chinese
+    workbooks often put a title (a merged "2024年客户名单") above the header row:
+    the header is the first of the first few rows with at least two labels; else
+    the first row, if it is labels (a one-column table)."""
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if sum(1 for c in row if c.strip()) >= 2 and looks_like_header(row):
+            return i
+    return 0 if rows and looks_like_header(rows[0]) else None
+
+
+def with_headers(rows: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str], dict[int, str], bool]]:
+    """(row number, cell texts, the table's headers by 1-based column, whether the row
+    is below the header row) for a table's rows ("" is an empty cell), streamed: only
+    the first few non-empty rows wait until the header row is known."""
+    rows = iter(rows)
+    head: list[tuple[int, list[str]]] = []
+    for row_no, texts in rows:
+        head.append((row_no, texts))
+        if sum(1 for t in head if any(c.strip() for c in t[1])) >= HEADER_SEARCH_ROWS:
+            break
+    filled = [t for t in head if any(c.strip() for c in t[1])]
+    found = header_index([texts for _, texts in filled])
+    headers, header_row = {}, None
+    if found is not None:
+        header_row, texts = filled[found]
+        headers = {c: t.strip() for c, t in enumerate(texts, start=1) if t.strip()}
+    for row_no, texts in itertools.chain(head, rows):
+        yield row_no, texts, headers, header_row is not None and row_no > header_row

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import ClassVar, Iterator
 
 from piiscan.model import TextUnit
-from piiscan.readers.base import ReaderError, column_letter, detect_encoding, looks_like_header
+from piiscan.readers.base import ReaderError, column_letter, detect_encoding, with_headers
 
 SAMPLE_BYTES = 65536
 
@@ -39,14 +39,12 @@ class CsvReader:
 
     @staticmethod
     def _units(rows) -> Iterator[TextUnit]:
-        headers: list[str] = []
-        for row_no, row in enumerate(rows, start=1):
-            if row_no == 1 and looks_like_header(row):
-                headers = [h.strip() for h in row]
+        """One unit per cell; the header row may sit below a title row (readers.base.with_headers)."""
+        numbered = ((row_no, row) for row_no, row in enumerate(rows, start=1))
+        for row_no, row, headers, below in with_headers(numbered):
             for col_no, value in enumerate(row, start=1):
                 if not value.strip():
                     continue
-                header = headers[col_no - 1] if col_no <= len(headers) and headers[col_no - 1] else None
-                column = header or column_letter(col_no)
-                yield TextUnit(value, {"row": row_no, "column": column},
-                               header=header if row_no > 1 else None)
+                header = headers.get(col_no)
+                yield TextUnit(value, {"row": row_no, "column": header or column_letter(col_no)},
+                               header=header if below else None)

@@ -6,8 +6,8 @@ from typing import ClassVar, Iterator
 import xlrd
 
 from piiscan.model import TextUnit
-from piiscan.readers.base import OLE_SIGNATURE, ReaderError, column_letter, looks_like_header
-from piiscan.readers.xlsx import cell_text
+from piiscan.readers.base import OLE_SIGNATURE, ReaderError
+from piiscan.readers.xlsx import cell_text, sheet_units
 
 
 class XlsReader:
@@ -34,21 +34,9 @@ class XlsReader:
 
     @staticmethod
     def _sheet(book, sheet) -> Iterator[TextUnit]:
-        headers: dict[int, str] = {}
-        first_row_seen = False
-        for r in range(sheet.nrows):
-            texts = [XlsReader._text(book, sheet.cell(r, c)) for c in range(sheet.ncols)]
-            if not first_row_seen and any(texts):
-                first_row_seen = True
-                if looks_like_header([t or "" for t in texts]):
-                    headers = {c: t.strip() for c, t in enumerate(texts, start=1) if t}
-                    for c, text in headers.items():
-                        yield TextUnit(text, {"sheet": sheet.name, "cell": f"{column_letter(c)}{r + 1}"})
-                    continue
-            for c, text in enumerate(texts, start=1):
-                if text and text.strip():
-                    yield TextUnit(text, {"sheet": sheet.name, "cell": f"{column_letter(c)}{r + 1}"},
-                                   header=headers.get(c))
+        rows = ((r + 1, [XlsReader._text(book, sheet.cell(r, c)) or "" for c in range(sheet.ncols)])
+                for r in range(sheet.nrows))
+        yield from sheet_units(sheet.name, rows)
 
     @staticmethod
     def _text(book, cell) -> str | None:

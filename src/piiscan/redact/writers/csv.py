@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import ClassVar, Iterator
 
 from piiscan.model import TextUnit
-from piiscan.readers.base import detect_encoding, looks_like_header
+from piiscan.readers.base import detect_encoding, with_headers
 from piiscan.readers.csv import SAMPLE_BYTES, CsvReader
 from piiscan.redact.operators import apply
 from piiscan.redact.writers.base import Spans
@@ -32,14 +32,12 @@ class CsvWriter:
         with src.open(encoding=encoding, errors="replace", newline="") as fh, \
                 dst.open("w", encoding=encoding, newline="") as out:
             writer = csv.writer(out, delimiter=delimiter, lineterminator=terminator)
-            headers: list[str] = []
-            for row_no, row in enumerate(csv.reader(fh, delimiter=delimiter), start=1):
-                if row_no == 1 and looks_like_header(row):
-                    headers = [h.strip() for h in row]
+            numbered = ((row_no, row) for row_no, row in enumerate(csv.reader(fh, delimiter=delimiter), start=1))
+            for _, row, headers, below in with_headers(numbered):  # the reader's header row
                 new_row = []
                 for col_no, value in enumerate(row, start=1):
-                    header = headers[col_no - 1] if row_no > 1 and col_no <= len(headers) else None
-                    new_row.append(apply(value, spans(value, header or None)) if value.strip() else value)
+                    header = headers.get(col_no) if below else None
+                    new_row.append(apply(value, spans(value, header)) if value.strip() else value)
                 writer.writerow(new_row)
 
     def units(self, path: Path) -> Iterator[TextUnit]:

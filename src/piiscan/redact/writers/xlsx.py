@@ -8,15 +8,12 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 
 from piiscan.model import TextUnit
-from piiscan.readers.base import check_ooxml, column_letter, looks_like_header
-from piiscan.readers.xlsx import XlsxReader, cell_text
+from piiscan.readers.base import HEADER_SEARCH_ROWS, check_ooxml, column_letter, header_index
+from piiscan.readers.xlsx import HEADER_FOOTERS, PROPERTIES, XlsxReader, cell_text
 from piiscan.redact.operators import apply
 from piiscan.redact.writers.base import NAME_HEADER, Spans, package_units
 
-HEADER_FOOTERS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
 URL_SAFE = ":/?&=#@%+,;~!$'()*"
-PROPERTIES = {"creator": NAME_HEADER, "lastModifiedBy": NAME_HEADER, "title": None, "subject": None,
-              "description": None, "keywords": None, "category": None}
 
 
 class XlsxWriter:
@@ -87,41 +84,34 @@ class XlsxWriter:
 
     @staticmethod
     def _headers(sheet) -> tuple[dict[int, str], int]:
-        """The column headers as the reader sees them: the first non-empty row, if it is labels."""
+        """The column headers as the reader sees them (readers.base.header_index): the
+        header row among the first non-empty rows, below a title if there is one."""
+        filled = []
         for row in sheet.iter_rows():
             texts = [cell_text(c.value) or "" for c in row]
-            if any(texts):
-                if looks_like_header(texts):
-                    return {row[i].column: t.strip() for i, t in enumerate(texts) if t}, row[0].row
-                return {}, 0
-        return {}, 0
+            if any(t.strip() for t in texts):
+                filled.append((row, texts))
+                if len(filled) == HEADER_SEARCH_ROWS:
+                    break
+        found = header_index([texts for _, texts in filled])
+        if found is None:
+            return {}, 0
+        row, texts = filled[found]
+        return {row[i].column: t.strip() for i, t in enumerate(texts) if t.strip()}, row[0].row
 
     def units(self, path: Path) -> Iterator[TextUnit]:
+        """The reader's units (cells, comments and authors, headers/footers, properties)
+        and hyperlinks, which the reader does not read, then every XML text node."""
         yield from XlsxReader().read(path)
         workbook = load_workbook(path)
         for sheet in workbook.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:
+                    if cell.hyperlink is None:
+                        continue
                     where = {"sheet": sheet.title, "cell": f"{column_letter(cell.column)}{cell.row}"}
-                    if cell.hyperlink is not None:
-                        for attr in ("target", "tooltip", "display"):
-                            value = getattr(cell.hyperlink, attr, None)
-                            if isinstance(value, str) and value.strip():
-                                yield TextUnit(unquote(value), where | {"part": f"hyperlink {attr}"})
-                    if cell.comment is not None:
-                        yield TextUnit(cell.comment.text or "", where | {"part": "comment"})
-                        yield TextUnit(cell.comment.author or "", where | {"part": "comment author"}, NAME_HEADER)
-            for name in HEADER_FOOTERS:
-                item = getattr(sheet, name)
-                for side in ("left", "center", "right"):
-                    text = getattr(item, side).text
-                    if text:
-                        yield TextUnit(text, {"sheet": sheet.title, "part": f"{name}.{side}"})
-        for attr, header in PROPERTIES.items():
-            value = getattr(workbook.properties, attr)
-            if isinstance(value, str) and value.strip():
-                yield TextUnit(value, {"property": attr}, header)
-        for prop in workbook.custom_doc_props.props:
-            if isinstance(prop.value, str) and prop.value.strip():
-                yield TextUnit(prop.value, {"custom property": prop.name}, prop.name)
+                    for attr in ("target", "tooltip", "display"):
+                        value = getattr(cell.hyperlink, attr, None)
+                        if isinstance(value, str) and value.strip():
+                            yield TextUnit(unquote(value), where | {"part": f"hyperlink {attr}"})
         yield from package_units(path)
