@@ -116,3 +116,20 @@ def test_runs_in_tracked_insertions_content_controls_and_fields(scanner, tmp_pat
     result = scanner.scan_file(path)
     assert where(result, "CN_RESIDENT_ID") == [({"paragraph": 1}, 6, 24)]
     assert where(result, "CN_MOBILE") == [({"paragraph": n}, 3, 14) for n in (2, 3, 4)]
+
+
+def test_comments_their_authors_and_core_properties(scanner, tmp_path):
+    path = tmp_path / "reviewed.docx"
+    d = docx.Document()
+    body = d.add_paragraph("合同正文")
+    d.add_comment(body.runs[0], text=f"请核对乙方手机{MOBILE}", author="欧阳娜娜", initials="OY")
+    d.core_properties.author = "王芳"
+    d.core_properties.last_modified_by = "李娜"
+    d.core_properties.comments = f"身份证{ID}"
+    d.save(path)
+    result = scanner.scan_file(path)
+    assert result.error is None
+    assert where(result, "CN_MOBILE") == [({"comment": 1, "paragraph": 1}, 7, 18)]
+    assert where(result, "CN_RESIDENT_ID") == [({"property": "comments"}, 3, 21)]
+    assert [loc for loc, _, _ in where(result, "PERSON")] == [
+        {"comment": 1, "part": "author"}, {"property": "author"}, {"property": "last_modified_by"}]

@@ -10,7 +10,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 
 from piiscan.model import TextUnit
-from piiscan.readers.base import ReaderError, check_ooxml
+from piiscan.readers.base import NAME_HEADER, ReaderError, check_ooxml
 
 
 _MACRO_MAIN = b"application/vnd.ms-word.document.macroEnabled.main+xml"
@@ -85,9 +85,14 @@ def blocks(container) -> Iterator:
             yield from blocks(child)
 
 
+# Core properties; the author fields hold people's names: read as if under a 姓名 column.
+PROPERTIES = {"author": NAME_HEADER, "last_modified_by": NAME_HEADER, "title": None, "subject": None,
+              "keywords": None, "comments": None, "category": None, "content_status": None}
+
+
 class DocxReader:
     """Body paragraphs, tables (first row as column headers), headers and footers
-    (first-page and even-page ones too)."""
+    (first-page and even-page ones too), comments and their authors, core properties."""
 
     name: ClassVar[str] = "docx"
     suffixes: ClassVar[tuple[str, ...]] = (".docx", ".docm")
@@ -105,6 +110,14 @@ class DocxReader:
                 if part.is_linked_to_previous:
                     continue  # no part of its own: the previous section's text, or none
                 yield from self._blocks(part._element, {"section": s, "part": part_name}, part)
+        for n, comment in enumerate(document.comments, start=1):
+            yield from self._blocks(comment._comment_elm, {"comment": n}, comment)
+            if comment.author and comment.author.strip():
+                yield TextUnit(comment.author, {"comment": n, "part": "author"}, NAME_HEADER)
+        for attr, header in PROPERTIES.items():
+            value = getattr(document.core_properties, attr)
+            if isinstance(value, str) and value.strip():
+                yield TextUnit(value, {"property": attr}, header)
 
     def _blocks(self, container, where: dict, parent) -> Iterator[TextUnit]:
         """Paragraphs numbered {"paragraph": n} and tables {"table": t, "row", "column"}."""

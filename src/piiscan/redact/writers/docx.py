@@ -11,7 +11,7 @@ from lxml import etree
 
 from piiscan.model import TextUnit
 from piiscan.readers.base import check_ooxml
-from piiscan.readers.docx import DocxReader, load_document, save_document
+from piiscan.readers.docx import PROPERTIES, DocxReader, load_document, save_document
 from piiscan.redact.operators import apply
 from piiscan.redact.writers.base import NAME_HEADER, Spans, package_units, replace_in_segments
 
@@ -25,8 +25,6 @@ THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metada
 APP_FIELDS = {"Manager": NAME_HEADER, "Company": None}  # docProps/app.xml
 URL_SAFE = ":/?&=#@%+,;~!$'()*"
 VT_STRINGS = ("lpwstr", "lpstr", "bstr")  # text values of docProps/custom.xml
-PROPERTIES = {"author": NAME_HEADER, "last_modified_by": NAME_HEADER, "title": None, "subject": None,
-              "keywords": None, "comments": None, "category": None, "content_status": None}
 
 
 def _segments(p) -> list[tuple[etree._Element | None, str]]:
@@ -206,8 +204,4 @@ class DocxWriter:
             if str(part.partname) in ("/docProps/app.xml", "/docProps/custom.xml"):
                 for el, header in _property_fields(etree.fromstring(part.blob)):
                     yield TextUnit(el.text, {"part": str(part.partname), "field": etree.QName(el).localname}, header)
-        for attr, header in PROPERTIES.items():
-            value: Optional[str] = getattr(document.core_properties, attr)
-            if isinstance(value, str) and value.strip():
-                yield TextUnit(value, {"property": attr}, header)
         yield from package_units(path)
