@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, case, func, insert, inspect, literal, select
 
 from piiscan.inventory import schema
 
@@ -19,8 +19,29 @@ def _v1_initial(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=tables)
 
 
+def _v2_history(conn: Connection) -> None:
+    """pi_events and run_totals for diffs and trends. An existing inventory gets one
+    `added` event per personal (file, entity type, fingerprint) pair it holds now,
+    dated with the run that wrote it: diffs and trends are exact from here on."""
+    schema.metadata.create_all(conn, tables=[schema.pi_events, schema.run_totals])
+    next(i for i in schema.files.indexes if i.name == "files_last_run").create(conn, checkfirst=True)
+    fi = schema.findings
+    rank = case((fi.c.jrt0171 == "C3", 3), (fi.c.jrt0171 == "C2", 2), (fi.c.jrt0171 == "C1", 1), else_=0)
+    pairs = (select(func.max(fi.c.run_id).label("run_id"), fi.c.file_id, fi.c.entity_type, fi.c.fingerprint,
+                    func.max(rank).label("rank"), func.max(fi.c.jrt0197).label("jrt0197"),
+                    func.max(case((fi.c.pipl_sensitive, 1), else_=0)).label("sensitive"),
+                    func.min(fi.c.masked).label("masked"))
+             .where(fi.c.personal).group_by(fi.c.file_id, fi.c.entity_type, fi.c.fingerprint).subquery())
+    tier = case((pairs.c.rank == 3, "C3"), (pairs.c.rank == 2, "C2"), (pairs.c.rank == 1, "C1"), else_="none")
+    conn.execute(insert(schema.pi_events).from_select(
+        ["run_id", "file_id", "entity_type", "fingerprint", "change", "jrt0171", "jrt0197", "pipl_sensitive", "masked"],
+        select(pairs.c.run_id, pairs.c.file_id, pairs.c.entity_type, pairs.c.fingerprint, literal("added"), tier,
+               pairs.c.jrt0197, pairs.c.sensitive == 1, pairs.c.masked)))
+
+
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "runs, files, findings, file_summaries, scan_lock", _v1_initial),
+    (2, "pi_events, run_totals (history for diffs and trends), files_last_run index", _v2_history),
 ]
 LATEST = STEPS[-1][0]
 
@@ -28,7 +49,6 @@ LATEST = STEPS[-1][0]
 def current_version(conn: Connection, schema_name: str | None = None) -> int:
     if not inspect(conn).has_table("schema_version", schema=schema_name):
         return 0
-    from sqlalchemy import func, select
     return conn.execute(select(func.max(schema.schema_version.c.version))).scalar() or 0
 
 

@@ -81,6 +81,7 @@ findings = Table(
 )
 Index("findings_file", findings.c.file_id)
 Index("findings_fingerprint", findings.c.fingerprint)
+Index("files_last_run", files.c.last_run)  # report --run / --since (schema version 2)
 
 file_summaries = Table(
     "file_summaries", metadata,
@@ -94,6 +95,38 @@ file_summaries = Table(
     Column("records_with_pi", Integer, nullable=False),
     Column("columns", JSON, nullable=False),  # classified table columns
     Column("explanation", JSON, nullable=False),
+)
+
+# History for diffs and trends (schema version 2). An event is written only when a
+# file's set of personal (entity type, fingerprint) pairs changes, so an unchanged
+# re-scan of 10^7 files writes nothing.
+pi_events = Table(
+    "pi_events", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("file_id", Integer, ForeignKey("files.id", ondelete="CASCADE"), nullable=False),
+    Column("entity_type", String(64), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("change", String(8), nullable=False),  # added | removed
+    Column("jrt0171", String(8), nullable=False),  # strictest tier of the pair in the file
+    Column("jrt0197", Integer),
+    Column("pipl_sensitive", Boolean, nullable=False),
+    Column("masked", Text, nullable=False),  # a masked preview, never the value
+)
+Index("pi_events_run", pi_events.c.run_id)
+
+# Per-run aggregates for the trend, written when a run finishes (schema version 2).
+run_totals = Table(
+    "run_totals", metadata,
+    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
+    Column("computed_at", String(32), nullable=False),
+    Column("files_scanned", Integer, nullable=False),  # files with a summary (read by a reader)
+    Column("files_with_pi", Integer, nullable=False),  # tier other than none
+    Column("files_by_tier", JSON, nullable=False),  # {"C3": n, "C2": n, "C1": n}
+    Column("pipl_sensitive_files", Integer, nullable=False),
+    Column("persons", Integer, nullable=False),  # sum of distinct individuals per file
+    Column("identifiers", JSON, nullable=False),  # {entity type: distinct personal fingerprints}
+    Column("files_error", Integer, nullable=False),  # files now in status error
 )
 
 scan_lock = Table(

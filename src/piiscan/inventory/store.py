@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, delete, event, func, insert, selec
 from sqlalchemy.exc import IntegrityError
 
 from piiscan.inventory import schema
+from piiscan.inventory.history import PAIR_COLUMNS, pair_events, pi_pairs, write_run_totals
 from piiscan.inventory.migrations import migrate
 
 STALE_AFTER = timedelta(minutes=10)  # a lock without heartbeat for this long can be taken over
@@ -137,6 +138,7 @@ class Inventory:
         with self.engine.begin() as conn:
             conn.execute(update(schema.runs).where(schema.runs.c.id == run_id).values(
                 status=status, finished_at=now()))
+            write_run_totals(conn, run_id)
             return dict(conn.execute(select(schema.runs).where(schema.runs.c.id == run_id)).mappings().one())
 
     def add_counts(self, run_id: int, counts: dict[str, int], conn=None) -> None:
@@ -169,6 +171,7 @@ class Inventory:
         Each item: (file facts: path, size, mtime_ns, inode, mode, uid; result from parallel.scan_one)."""
         f, fi, fs = schema.files, schema.findings, schema.file_summaries
         counts = dict.fromkeys(COUNTERS, 0)
+        events: list[dict] = []
         with self.engine.begin() as conn:
             for facts, result in items:
                 row = {"size": facts.get("size"), "mtime_ns": facts.get("mtime_ns"), "inode": facts.get("inode"),
@@ -176,27 +179,30 @@ class Inventory:
                        "status": result["status"], "error": result.get("error"),
                        "content_hash": result.get("content_hash"), "last_run": run_id}
                 file_id = conn.execute(select(f.c.id).where(f.c.path == facts["path"])).scalar()
-                old: set = set()
+                old: dict = {}
                 if file_id is None:
                     file_id = conn.execute(insert(f).values(path=facts["path"], first_run=run_id, **row)
                                            ).inserted_primary_key[0]
                 else:
-                    old = set(conn.execute(select(fi.c.entity_type, fi.c.fingerprint).where(
-                        fi.c.file_id == file_id, fi.c.personal)).all())
+                    old = pi_pairs(conn.execute(select(*PAIR_COLUMNS).where(
+                        fi.c.file_id == file_id, fi.c.personal)).mappings())
                     conn.execute(update(f).where(f.c.id == file_id).values(**row))
                     conn.execute(delete(fi).where(fi.c.file_id == file_id))
                     conn.execute(delete(fs).where(fs.c.file_id == file_id))
                 found = result.get("findings") or []
                 if found:
                     conn.execute(insert(fi), [dict(r, file_id=file_id, run_id=run_id) for r in found])
-                    counts["new_pi"] += len({(r["entity_type"], r["fingerprint"]) for r in found
-                                             if r["personal"]} - old)
+                new = pi_pairs(r for r in found if r["personal"])
+                counts["new_pi"] += len(new.keys() - old.keys())
+                events.extend(pair_events(run_id, file_id, old, new))
                 if result.get("summary"):
                     conn.execute(insert(fs).values(file_id=file_id, run_id=run_id, **result["summary"]))
                 counts["findings"] += len(found)
                 counts["files_read"] += result["status"] in ("ok", "error") and result.get("read", True)
                 counts["files_error"] += result["status"] == "error"
                 counts["bytes_read"] += result.get("bytes", 0)
+            if events:
+                conn.execute(insert(schema.pi_events), events)
             self.add_counts(run_id, counts, conn)
             conn.execute(update(schema.scan_lock).where(schema.scan_lock.c.pid == self.pid).values(
                 heartbeat_at=now(), run_id=run_id))
@@ -208,6 +214,14 @@ class Inventory:
             for start in range(0, len(paths), 500):
                 chunk = paths[start:start + 500]
                 ids = select(f.c.id).where(f.c.path.in_(chunk)).scalar_subquery()
+                fi = schema.findings
+                held: dict[int, list] = {}
+                for r in conn.execute(select(fi.c.file_id, *PAIR_COLUMNS).where(fi.c.file_id.in_(ids), fi.c.personal)
+                                      ).mappings():
+                    held.setdefault(r["file_id"], []).append(r)
+                events = [e for file_id, rows in held.items() for e in pair_events(run_id, file_id, pi_pairs(rows), {})]
+                if events:
+                    conn.execute(insert(schema.pi_events), events)
                 conn.execute(delete(schema.findings).where(schema.findings.c.file_id.in_(ids)))
                 conn.execute(delete(schema.file_summaries).where(schema.file_summaries.c.file_id.in_(ids)))
                 conn.execute(update(f).where(f.c.path.in_(chunk)).values(status="removed", last_run=run_id))
