@@ -61,7 +61,8 @@ def _entities(option: Optional[str], known: list[str]) -> Optional[list[str]]:
 
 @app.command()
 def scan(
-    paths: List[Path] = typer.Argument(..., help="Files and folders to scan."),
+    paths: List[str] = typer.Argument(..., help="Files, folders and database URLs (postgresql://…, "
+                                      "mysql+pymysql://…, sqlite:///…) to scan."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write findings here (default: standard output)."),
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one finding per line), json or csv."),
     min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0, help="Report findings scoring at least this."),
@@ -84,11 +85,20 @@ def scan(
     max_file_size: Optional[str] = typer.Option(None, "--max-file-size", help="Inventory: skip larger files (500MB)."),
     time_limit: float = typer.Option(600.0, "--time-limit", help="Inventory: seconds per file before its worker is replaced."),
     memory_limit: Optional[str] = typer.Option(None, "--memory-limit", help="Inventory: address-space limit per worker (4GB)."),
+    sample_rows: int = typer.Option(1000, "--sample-rows", min=1, help="Databases: rows sampled per table."),
 ) -> None:
-    """Scan files and folders; print a summary and write one finding per line."""
+    """Scan files, folders and databases; print a summary and write one finding per line."""
+    from piiscan.databases import scan_targets, split_targets
+    from piiscan.readers import ReaderError
+
+    try:
+        paths, urls = split_targets(paths)
+    except ReaderError as e:
+        raise UsageError(str(e)) from None
     if inventory:
         raise typer.Exit(_inventory_scan(inventory, paths, incremental, verify_hash, jobs, scheduler, include, exclude,
-                                         max_file_size, time_limit, memory_limit, entities, min_score, ner, policy, quiet))
+                                         max_file_size, time_limit, memory_limit, entities, min_score, ner, policy, quiet,
+                                         urls, sample_rows))
     from piiscan.engine import Detector, build_analyzer
     from piiscan.fingerprint import Fingerprinter, load_key
     from piiscan.policy import load_policy
@@ -116,7 +126,7 @@ def scan(
             writer.write(finding)
             summary.count(finding)
 
-        for result in scanner.scan(paths, emit):
+        for result in scan_targets(scanner, paths, urls, sample_rows, emit):
             summary.add(result)
             writer.write_file(result)
             if result.error and result.reader:
@@ -128,7 +138,7 @@ def scan(
 
 
 def _inventory_scan(url, paths, incremental, verify_hash, jobs, scheduler, include, exclude, max_file_size,
-                    time_limit, memory_limit, entities, min_score, ner, policy, quiet) -> int:
+                    time_limit, memory_limit, entities, min_score, ner, policy, quiet, urls, sample_rows) -> int:
     """`scan --inventory`: see piiscan.inventory.run (exit 0 clean, 1 new PI since the last run, 2 error)."""
     from piiscan.fingerprint import load_key
     from piiscan.inventory.run import Log, Options, scan_inventory
@@ -146,7 +156,7 @@ def _inventory_scan(url, paths, incremental, verify_hash, jobs, scheduler, inclu
     options = Options([str(p) for p in paths], incremental=incremental, verify_hash=verify_hash, jobs=jobs,
                       scheduler=scheduler, include=list(include), exclude=list(exclude), max_size=max_size,
                       time_limit=time_limit, memory_limit=memory, entities=wanted, min_score=min_score, ner=ner,
-                      policy=str(policy) if policy else None)
+                      policy=str(policy) if policy else None, urls=urls, sample_rows=sample_rows)
     code, _ = scan_inventory(url, options, load_key(), Log(quiet=quiet))
     return code
 
@@ -195,12 +205,29 @@ def _print_summary(summary, out: Optional[Path]) -> None:
         tiers = "   ".join(f"{tier}: {count}" for tier, count in sorted(summary.files_per_tier.items(), reverse=True))
         err.print(f"files per tier (JR/T 0171): {tiers}   PIPL-sensitive: {summary.pipl_sensitive_files}",
                   highlight=False)
+    if summary.tables_scanned:
+        _print_database_columns(summary)
     skipped = sum(summary.skipped.values())
     err.print(f"files scanned: {summary.files_scanned}   with findings: {summary.files_with_findings}   "
               f"findings: {sum(summary.findings.values())}   errors: {len(summary.errors)}   "
               f"skipped (unsupported type): {skipped}   time: {summary.elapsed:.1f}s", highlight=False)
     if out:
         err.print(f"findings written to {out}", markup=False, highlight=False)
+
+
+def _print_database_columns(summary) -> None:
+    """One line per classified column of the database tables scanned (no values)."""
+    table = Table(title="database columns")
+    for column in ("table", "column", "entity", "share", "sampled", "JR/T 0171", "database"):
+        table.add_column(column, justify="right" if column in ("share", "sampled") else "left",
+                         overflow="fold", no_wrap=column == "entity")
+    for source, c in summary.database_columns:
+        table.add_row(c.column.get("table", ""), c.column.get("column", ""), c.entity_type, f"{c.share:.0%}",
+                      str(c.sample_size), c.tier.get("jrt0171", ""), source.split("#", 1)[0])
+    if summary.database_columns:
+        err.print(table)
+    err.print(f"database tables and SQLite files scanned: {summary.tables_scanned}   classified columns: "
+              f"{len(summary.database_columns)}", highlight=False)
 
 
 @app.command()
@@ -259,14 +286,15 @@ def eval_command(
 
 @app.command("readers")
 def readers_command() -> None:
-    """List every reader (built-in or from another package) and its file extensions."""
+    """List every reader (built-in or from another package), its file extensions and URL schemes."""
     from piiscan.readers import available
 
     table = Table(title="piiscan readers")
-    for column in ("reader", "extensions", "class"):
+    for column in ("reader", "extensions", "URL schemes", "class"):
         table.add_column(column)
     for name, cls in sorted(available().items()):
-        table.add_row(name, " ".join(cls.suffixes), f"{cls.__module__}.{cls.__qualname__}")
+        schemes = " ".join(f"{s}://" if s != "*" else "any SQLAlchemy URL" for s in getattr(cls, "schemes", ()))
+        table.add_row(name, " ".join(cls.suffixes), schemes, f"{cls.__module__}.{cls.__qualname__}")
     Console().print(table)
 
 

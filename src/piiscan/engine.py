@@ -193,7 +193,7 @@ class Detector:
         for core_start, core_end, start, end in windows(halfwidth, self.window, self.margin):
             chunk = halfwidth[start:end]
             for recognizer in self._patterns:
-                if not (recognizer.prefilter.search(chunk) or (context and recognizer.prefilter.search(context[0]))):
+                if not (recognizer.prefilter.search(chunk) or (context and recognizer.applies_to_header(context[0]))):
                     continue
                 for hit in recognizer.contextualise(chunk, recognizer.find(chunk), context):
                     if hit.score >= self.min_score and core_start <= start + hit.start < core_end:

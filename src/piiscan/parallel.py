@@ -51,10 +51,14 @@ def file_hash(path: str) -> str:
 
 def scan_one(task: dict, settings: dict) -> dict:
     """Scan one file. task: {"path", "verify_hash": old hash or None}.
-    With verify_hash, an unchanged hash returns {"status": "unchanged"} without scanning."""
-    from piiscan.report import is_personal
+    With verify_hash, an unchanged hash returns {"status": "unchanged"} without scanning.
+    A database table (task with "url", see piiscan.databases.table_tasks) is sampled every time."""
+    from piiscan import databases
     from piiscan.scan import safe_reason
 
+    rows = settings.get("sample_rows") or 1000
+    if "url" in task:
+        return result_record(databases.scan_task(_scanner(settings), task, rows), None, 0)
     path = task["path"]
     try:
         digest = file_hash(path)
@@ -72,10 +76,17 @@ def scan_one(task: dict, settings: dict) -> dict:
             except Exception as e:
                 return {"status": "error", "error": safe_reason(e), "bytes": task.get("size", 0)}
         return {"status": "ok" if reader else "unsupported", "content_hash": digest, "bytes": task.get("size", 0)}
-    result = _scanner(settings).scan_file(Path(path))
+    result = databases.scan_path(_scanner(settings), Path(path), rows)
     if not result.reader:
         return {"status": "unsupported", "reader": None, "error": result.error.reason if result.error else None,
                 "content_hash": digest, "read": False}
+    return result_record(result, digest, task.get("size", 0))
+
+
+def result_record(result, digest: Optional[str], size: int) -> dict:
+    """A scanned source as the inventory stores it: masked findings, the summary, no raw value."""
+    from piiscan.report import is_personal
+
     findings = []
     for seq, f in enumerate(result.findings):
         tier = f.tier or {}
@@ -94,7 +105,7 @@ def scan_one(task: dict, settings: dict) -> dict:
                    "columns": [col.to_dict() for col in c.columns], "explanation": c.explanation}
     return {"status": "error" if result.error else "ok", "reader": result.reader,
             "error": result.error.reason if result.error else None, "content_hash": digest,
-            "findings": findings, "summary": summary, "bytes": task.get("size", 0)}
+            "findings": findings, "summary": summary, "bytes": size}
 
 
 def scan_chunk(tasks: list[dict], settings: dict) -> list[dict]:

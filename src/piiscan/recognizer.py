@@ -55,6 +55,9 @@ class RecognizerSpec(BaseModel):
     validator: str
     prefilter: str
     context: list[str] = []
+    # Database column names that name the entity (sfzh, id_card, mobile): matched only
+    # in a column header, as whole identifier words (see column_name_in), never in prose.
+    column_names: list[str] = []
     context_before: int = 30
     context_after: int = 15
     context_boost: float = 0.35
@@ -102,6 +105,8 @@ class ValidatedPatternRecognizer(PatternRecognizer):
         self.prefilter = re.compile(spec.prefilter)
         words = sorted(spec.context, key=len, reverse=True)
         self._context_re = re.compile("|".join(map(re.escape, words)), re.IGNORECASE) if words else None
+        self._column_names = {_joined(name): name for name in spec.column_names}
+        self._header_cache: dict[str, Optional[str]] = {}
 
     # -- the core: find, then weigh context ------------------------------------
     def find(self, text: str) -> list[Hit]:
@@ -147,13 +152,49 @@ class ValidatedPatternRecognizer(PatternRecognizer):
         return after.group() if after else None
 
     def context_word_in(self, context: Optional[list[str]]) -> Optional[str]:
-        if not context or self._context_re is None:
+        """A context word in the header, or a column name (khxm, CustMobile) naming the entity."""
+        if not context:
             return None
         for item in context:
-            found = self._context_re.search(item)
+            found = self._context_re.search(item) if self._context_re is not None else None
             if found:
                 return found.group()
+            name = self.column_name_in(item)
+            if name:
+                return name
         return None
+
+    def column_name_in(self, header: str) -> Optional[str]:
+        """The column name of the spec that `header` is made of, or None. `id_card_no`,
+        `IdCardNo` and `idcardno` hold id_card; the pinyin initials `khxm` (客户姓名) hold xm.
+        Whole words only: `hotel` does not hold tel, nor `xmmc` (项目名称) xm."""
+        if not self._column_names:
+            return None
+        if header not in self._header_cache:
+            if len(self._header_cache) > 10_000:
+                self._header_cache.clear()
+            self._header_cache[header] = self._find_column_name(header)
+        return self._header_cache[header]
+
+    def _find_column_name(self, header: str) -> Optional[str]:
+        words = [w.lower() for w in _IDENTIFIER_WORD.findall(header)]
+        for i in range(len(words)):
+            for j in range(i + 1, len(words) + 1):
+                name = self._column_names.get("".join(words[i:j]))
+                if name:
+                    return name
+        # pinyin initials are consonants: the last letters of khxm/jtdz/sfzhm name the field
+        for word in words:
+            if not _VOWEL.search(word):
+                for k in range(1, len(word) - 1):
+                    name = self._column_names.get(word[k:])
+                    if name:
+                        return name
+        return None
+
+    def applies_to_header(self, header: str) -> bool:
+        """Worth running on a cell under this header even when the cell alone fails the prefilter."""
+        return bool(self.prefilter.search(header)) or self.column_name_in(header) is not None
 
     # -- Presidio's interface ------------------------------------------------------
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None, regex_flags=None):
@@ -193,6 +234,15 @@ class ValidatedPatternRecognizer(PatternRecognizer):
             result.recognition_metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
             kept.append(result)
         return kept
+
+
+_IDENTIFIER_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_VOWEL = re.compile("[aeiouv]")
+
+
+def _joined(name: str) -> str:
+    """id_card, IdCard and idcard all become idcard."""
+    return "".join(w.lower() for w in _IDENTIFIER_WORD.findall(name))
 
 
 class RecognizerFileError(ValueError):

@@ -28,6 +28,8 @@ class Summary:
     personal_findings: int = 0  # findings the policy counts as PI (an organisation's code is not)
     pipl_sensitive_files: int = 0
     errors: list[FileError] = field(default_factory=list)
+    tables_scanned: int = 0  # database tables (and SQLite files) read
+    database_columns: list[tuple[str, Any]] = field(default_factory=list)  # (source, ColumnClassification)
     started: float = field(default_factory=time.monotonic)
 
     def add(self, result: FileResult) -> None:
@@ -37,6 +39,10 @@ class Summary:
         self.files_scanned += 1
         if result.error:
             self.errors.append(result.error)
+        if result.reader == "sql":
+            self.tables_scanned += 1
+            if result.classification is not None:
+                self.database_columns.extend((result.path, c) for c in result.classification.columns)
         for finding in result.findings:  # findings a streamed scan gave to count() are not in the result
             self.count(finding)
         counts = result.classification.counts if result.classification is not None else {}

@@ -42,13 +42,15 @@ class Options:
     min_score: float = 0.5
     ner: bool = True
     policy: Optional[str] = None
+    urls: list[str] = field(default_factory=list)  # databases: each table is a source, always re-sampled
+    sample_rows: int = 1000
 
     def settings(self) -> dict:
         """What decides the content of the inventory (recorded with the run; a run is
         resumed only with the same settings). Never the key."""
         return {"incremental": self.incremental, "verify_hash": self.verify_hash, "include": self.include,
                 "exclude": self.exclude, "max_size": self.max_size, "entities": self.entities,
-                "min_score": self.min_score, "ner": self.ner, "policy": self.policy}
+                "min_score": self.min_score, "ner": self.ner, "policy": self.policy, "sample_rows": self.sample_rows}
 
 
 def versions(policy_path: Optional[str]) -> dict:
@@ -123,11 +125,13 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
         log.line("error", reason=str(e))
         inventory.close()
         return EXIT_ERROR, {"error": str(e)}
+    from piiscan.databases import shown_target, table_tasks, within
     from piiscan.parallel import run
     roots = sorted(os.path.abspath(r) for r in options.roots)
+    scopes = [shown_target(u) for u in options.urls]  # no password: recorded with the run
     run_id = None
     try:
-        run_id, resumed = inventory.begin_run(roots, options.settings(), versions(options.policy))
+        run_id, resumed = inventory.begin_run(roots + scopes, options.settings(), versions(options.policy))
         inventory.heartbeat(run_id)
         log.line("run_started", run=run_id, resumed=resumed, incremental=options.incremental)
         known = inventory.known_files()
@@ -171,11 +175,19 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
                 task["verify_hash"] = k.content_hash
             tasks.append(task)
             facts[item.path] = fact
+        for shown, task, error in table_tasks(options.urls):
+            seen.add(shown)
+            if error:  # its tables are not marked removed, like the files of a folder without permission
+                denied.append(shown)
+                problems.append(({"path": shown}, {"status": "error", "error": error, "read": False}))
+            elif not (known.get(shown) and known[shown].last_run == run_id):
+                tasks.append(task)
+                facts[shown] = {"path": shown}
         if problems:
             inventory.commit_batch(run_id, problems)
         log.start(len(tasks), sum(t["size"] for t in tasks))
         settings = {"entities": options.entities, "min_score": options.min_score, "ner": options.ner,
-                    "policy": options.policy, "key": key}
+                    "policy": options.policy, "sample_rows": options.sample_rows, "key": key}
         batch: list[tuple[dict, dict]] = []
         done = errors = nbytes = 0
         last_commit = time.monotonic()
@@ -201,7 +213,8 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
             inventory.commit_batch(run_id, batch)
         log.stop()
         removed = [p for p, k in known.items() if p not in seen and k.status != "removed"
-                   and _under(p, roots) and not _under(p, denied)]
+                   and (_under(p, roots) or any(within(p, s) for s in scopes))
+                   and not _under(p, denied) and not any(within(p, d) for d in denied)]
         inventory.mark_removed(run_id, removed)
         inventory.add_counts(run_id, {"files_unchanged": unchanged})
         from sqlalchemy import update
