@@ -62,3 +62,97 @@ def test_masked_values_are_not_found_again(detector):
     """Verification re-reads redacted copies: a masked name is not a name."""
     masked = "客户姓名：邱**，身份证号110105********4847，手机158****4282。电子经济全部这些语言人民目前不过质量全部."
     assert detector.detect(masked) == []
+
+
+# -- names next to identifiers, in table cells, and the decoding of the tags ---------
+
+def resident_id(body17: str) -> str:
+    from piiscan.validators.resident_id import gb11643_check_char
+
+    return body17 + gb11643_check_char(body17)
+
+
+ID_1, ID_2 = resident_id("13010219970617621"), resident_id("11010819500212266")
+
+
+@pytest.mark.parametrize("text, name, identifier", [
+    (f"桂琳璇男{ID_1}", "桂琳璇", ("CN_RESIDENT_ID", ID_1)),
+    ("孟和15627507760", "孟和", ("CN_MOBILE", "15627507760")),
+    (f"{ID_2}匡梓焱186-2267-9943", "匡梓焱", ("CN_MOBILE", "186-2267-9943")),
+    (f"刘健（{ID_2}）", "刘健", ("CN_RESIDENT_ID", ID_2)),
+    ("联系人王泽18794670643", "王泽", ("CN_MOBILE", "18794670643")),
+    ("18053363486独孤帅", "独孤帅", ("CN_MOBILE", "18053363486")),
+])
+def test_names_glued_to_identifiers_in_short_record_lines(detector, text, name, identifier):
+    """Lines too short to be prose still reach the model when they hold a number."""
+    found = [(d.entity_type, d.value) for d in detector.detect(text)]
+    assert ("PERSON", name) in found and identifier in found
+
+
+@pytest.mark.parametrize("text, name", [
+    ("经办人为诸葛明远。", "诸葛明远"),
+    ("委托代理人欧阳娜娜与司马光共同出席了会议。", "欧阳娜娜"),
+    ("经办人为娜塔莎•费雷拉。", "娜塔莎•费雷拉"),   # bullet, as typed for the middle dot
+    ("甲方（转让方）：伊丽莎白・加西亚", "伊丽莎白・加西亚"),  # katakana middle dot
+    ("阿依古丽·买买提到我司咨询个税事宜。", "阿依古丽·买买提"),
+])
+def test_compound_surnames_and_transliterated_names_in_prose(detector, text, name):
+    assert ("PERSON", name) in [(d.entity_type, d.value) for d in detector.detect(text)]
+
+
+def test_companies_in_a_clause_are_organisations_not_persons(detector):
+    text = "经王芳介绍，张伟将其持有的北京华夏科技有限公司股权转让给中国工商银行股份有限公司北京分行。"
+    found = detector.detect(text)
+    persons = {d.value for d in found if d.entity_type == "PERSON"}
+    assert persons == {"王芳", "张伟"}
+    assert {d.value for d in found if d.entity_type == "ORGANIZATION"} >= {"北京华夏科技有限公司"}
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("姓名", [("PERSON", "王芳")]),        # a roster's name column
+    ("客户姓名", [("PERSON", "王芳")]),
+    ("产品名称", []),                       # the same string in a product list
+    (None, []),                             # a cell alone: no evidence that 王芳 is a person
+])
+def test_a_bare_name_in_a_table_cell_depends_on_its_header(detector, header, expected):
+    assert [(d.entity_type, d.value) for d in detector.detect("王芳", header=header)] == expected
+
+
+def test_a_headerless_cell_with_a_name_and_a_number_is_a_record(detector):
+    found = [(d.entity_type, d.value) for d in detector.detect("王芳13800138000")]
+    assert found == [("PERSON", "王芳"), ("CN_MOBILE", "13800138000")]
+
+
+def test_found_names_and_addresses_are_masked_as_the_spec_says(detector):
+    from piiscan.masking import mask
+
+    found = detector.detect("乙方：欧阳娜娜，住所：北京市朝阳区建国路88号3栋2单元501室。联系人张三，电话13800138000。")
+    masked = {d.entity_type + ":" + mask(d.entity_type, d.value) for d in found}
+    assert {"PERSON:欧阳**", "PERSON:张*", "CN_ADDRESS:北京市朝阳区****"} <= masked
+
+
+def test_the_decoder_mends_an_entity_the_best_tags_would_cut():
+    """I-X after O is not a valid tag sequence: the decoder picks the best valid one."""
+    import numpy
+
+    from piiscan.ner import best_valid_path
+
+    labels = ["O", "B-PERSON", "I-PERSON"]
+    allowed = numpy.array([[True, True, False], [True, True, True], [True, True, True]])
+    may_start = numpy.array([True, True, False])
+    probs = numpy.array([[0.1, 0.4, 0.5], [0.1, 0.2, 0.7], [0.2, 0.1, 0.7]])  # argmax: I I I
+    path = best_valid_path(numpy.log(probs), allowed, may_start)
+    assert [labels[i] for i in path] == ["B-PERSON", "I-PERSON", "I-PERSON"]
+
+
+def test_the_detector_reads_the_tagger_with_numpy_ops_and_restores_the_callers_ops(detector):
+    from thinc.api import NumpyOps, get_current_ops
+
+    from piiscan.ner import numpy_ops
+
+    before = get_current_ops()
+    with numpy_ops():
+        assert isinstance(get_current_ops(), NumpyOps)
+    assert get_current_ops() is before
+    tagger = detector.analyzer.nlp_engine.nlp["zh"].get_pipe("tagger")
+    assert isinstance(tagger.model.ops, NumpyOps) and not tagger.model.ops.use_blis

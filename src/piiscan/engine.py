@@ -26,19 +26,15 @@ from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from piiscan.model import Detection
+from piiscan.ner import TaggerEntities, numpy_ops, plausible_ner_span, worth_reading
 from piiscan.normalize import to_halfwidth
 from piiscan.recognizer import Hit, ValidatedPatternRecognizer, load_recognizers
 from piiscan.resources import models_dir
-from piiscan.validators.names import ROLE_WORDS
 
 LANGUAGES = ("zh", "en")
 PIPELINES = {"zh": "zh_piiscan", "en": "en_blank"}
 NER_ENTITIES = {"PERSON": "PERSON", "CN_ADDRESS": "CN_ADDRESS", "ORGANIZATION": "ORGANIZATION"}
 NER_SCORE = 0.7
-
-# The NER model reads prose; a cell with a few characters is left to the rules
-# (a name under 姓名), which are faster and, there, more accurate.
-PROSE = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]{0,3}" * 6)
 
 # When two entity types claim overlapping text with equal scores, the earlier wins.
 PRIORITY = ["CN_RESIDENT_ID", "CN_PERMANENT_RESIDENCE_ID", "CN_BANK_CARD", "CN_USCC", "EMAIL_ADDRESS",
@@ -74,7 +70,8 @@ def build_nlp_engine(languages: Iterable[str] = LANGUAGES, folder: Optional[Path
     config = NerModelConfiguration(model_to_presidio_entity_mapping=NER_ENTITIES, default_score=NER_SCORE,
                                    labels_to_ignore=[], low_score_entity_names=[])
     engine = SpacyNlpEngine(models=models, ner_model_configuration=config)
-    engine.load()
+    with numpy_ops():
+        engine.load()
     return engine
 
 
@@ -143,20 +140,6 @@ def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
     return kept
 
 
-NAME_CHARACTERS = re.compile(r"[\u4e00-\u9fff·A-Za-z ]+")
-
-
-def plausible_ner_span(entity_type: str, value: str) -> bool:
-    """What the model says that cannot be true: a span with the mask character is a
-    value already masked (邱**), a name has only name characters and is not a role
-    word (乙方) and has at least two characters (surname and given name)."""
-    if "*" in value or not value:
-        return False
-    if entity_type == "PERSON":
-        return len(value) >= 2 and bool(NAME_CHARACTERS.fullmatch(value)) and value not in ROLE_WORDS
-    return True
-
-
 class Detector:
     """Finds PI in texts with the recognizers and NLP engine of an AnalyzerEngine
     (build_analyzer() by default).
@@ -181,6 +164,9 @@ class Detector:
         self._patterns = [r for r in recognizers if isinstance(r, ValidatedPatternRecognizer)]
         self._nlp = [r for r in recognizers if ner and not isinstance(r, ValidatedPatternRecognizer)]
         self._nlp_entities = sorted({e for r in self._nlp for e in r.supported_entities} & (wanted or set(NER_ENTITIES)))
+        nlp = self.analyzer.nlp_engine.nlp.get(language) if self._nlp else None
+        # Our own tagger is read directly (piiscan.ner); another model goes through Presidio.
+        self._tagger = TaggerEntities(nlp) if nlp is not None and TaggerEntities.usable(nlp) else None
         self.entities = sorted({r.supported_entities[0] for r in self._patterns} | set(self._nlp_entities))
 
     def detect(self, text: str, header: Optional[str] = None) -> list[Detection]:
@@ -198,28 +184,38 @@ class Detector:
                 for hit in recognizer.contextualise(chunk, recognizer.find(chunk), context):
                     if hit.score >= self.min_score and core_start <= start + hit.start < core_end:
                         found.append(self._from_hit(text, recognizer, hit, start))
-            if self._nlp and PROSE.search(chunk):
+            if self._nlp and worth_reading(chunk):
                 found.extend(self._from_nlp(text, chunk, start, core_start, core_end))
         return resolve_overlaps(found)
 
-    def _from_nlp(self, text: str, chunk: str, offset: int, core_start: int, core_end: int) -> list[Detection]:
+    def _ner_spans(self, chunk: str) -> Iterator[tuple[str, int, int, float, str]]:
+        """(entity type, start, end, score, recognizer name) of the model's spans in chunk."""
+        if self._tagger is not None:
+            name = self._nlp[0].name
+            for entity in self._tagger(chunk):
+                if entity.label in self._nlp_entities:
+                    yield entity.label, entity.start, entity.end, NER_SCORE, name
+            return
         artifacts = self.analyzer.nlp_engine.process_text(chunk, self.language)
-        found = []
         for recognizer in self._nlp:
             for result in recognizer.analyze(chunk, self._nlp_entities, artifacts) or []:
-                start, end = result.start + offset, result.end + offset
-                # The model sometimes carries a span over line breaks (明\r\n\r\n):
-                # the span is its text without surrounding whitespace.
-                while start < end and text[start].isspace():
-                    start += 1
-                while end > start and text[end - 1].isspace():
-                    end -= 1
-                value = text[start:end]
-                if not plausible_ner_span(result.entity_type, value):
-                    continue
-                if result.score >= self.min_score and core_start <= start < core_end:
-                    found.append(Detection(result.entity_type, start, end, result.score, recognizer.name,
-                                           value, value))
+                yield result.entity_type, result.start, result.end, result.score, recognizer.name
+
+    def _from_nlp(self, text: str, chunk: str, offset: int, core_start: int, core_end: int) -> list[Detection]:
+        found = []
+        for entity_type, start, end, score, recognizer in self._ner_spans(chunk):
+            start, end = start + offset, end + offset
+            # The model sometimes carries a span over line breaks (明\r\n\r\n):
+            # the span is its text without surrounding whitespace.
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            value = text[start:end]
+            if not plausible_ner_span(entity_type, value):
+                continue
+            if score >= self.min_score and core_start <= start < core_end:
+                found.append(Detection(entity_type, start, end, score, recognizer, value, value))
         return found
 
     @staticmethod

@@ -3,6 +3,7 @@ header (姓名, 联系人, 户名…) or after a role cue (甲方：, 法定代�
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 
@@ -17,6 +18,12 @@ _NOT_A_PERSON = ("公司", "银行", "集团", "中心", "事务所", "委员会
 # model reading 乙方应将… may take them for one.
 ROLE_WORDS = frozenset("""甲方 乙方 丙方 丁方 双方 各方 转让方 受让方 出让方 出借人 借款人 债务人 债权人 担保人 保证人 委托人
 受托人 代理人 法定代表人 联系人 经办人 负责人 申请人 被申请人 原告 被告 第三人 客户 本人 对方 买方 卖方 甲乙双方""".split())
+
+
+# The dot between the parts of a minority or transliterated name (阿依古丽·买买提):
+# the middle dot, and the bullet, katakana and hyphenation dots typed for it.
+NAME_DOTS = "·•・‧･"
+_DOT = re.compile(f"[{NAME_DOTS}]")
 
 
 @cache
@@ -41,8 +48,8 @@ def is_cjk(text: str) -> bool:
 
 def validate_person_name(value: str) -> Verdict:
     name = value.strip()
-    if "·" in name:  # minority and transliterated names: 阿依古丽·买买提
-        parts = name.split("·")
+    if _DOT.search(name):  # minority and transliterated names: 阿依古丽·买买提
+        parts = _DOT.split(name)
         if all(is_cjk(p) for p in parts) and 4 <= len(name) <= 20:
             return Verdict(None, "transliterated name", name, metadata={"form": "transliterated"})
         return REJECT
