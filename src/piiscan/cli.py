@@ -399,6 +399,12 @@ def unredact(
     raise typer.Exit(outcome.exit_code)
 
 
+# report, diff, locate, impact: compliance reports on the inventory (piiscan.reports.cli)
+from piiscan.reports.cli import register as _register_reports  # noqa: E402
+
+_register_reports(app)
+
+
 def main() -> None:
     from piiscan.policy import PolicyError
     from piiscan.recognizer import RecognizerFileError
