@@ -70,7 +70,6 @@ class Entity(NamedTuple):
     label: str
     start: int  # character offsets, end exclusive
     end: int
-    confidence: float  # mean probability of the decoded tags
 
 
 class TaggerEntities:
@@ -90,6 +89,7 @@ class TaggerEntities:
         same_type = numpy.array([[a[2:] == b[2:] for b in labels] for a in labels])
         self.allowed = ~inside[None, :] | ((begins | inside)[:, None] & same_type)
         self.may_start = ~inside
+        self.begins, self.inside = begins, inside
         # One BLAS thread per model call: a scan runs one worker per core, and
         # OpenBLAS's own threads on top of them made the tagger ~3× slower.
         self._blas = ThreadpoolController()
@@ -106,28 +106,20 @@ class TaggerEntities:
         if not len(doc):
             return []
         with self._blas.limit(limits=1, user_api="blas"):
-            scores = numpy.asarray(self.tagger.model.predict([doc])[0], dtype="float64")
-        scores -= scores.max(axis=1, keepdims=True)
-        probs = numpy.exp(scores)
-        probs /= probs.sum(axis=1, keepdims=True)
-        tags = probs.argmax(axis=1)
+            scores = numpy.asarray(self.tagger.model.predict([doc])[0])
+        tags = scores.argmax(axis=1)
         entities = []
         for first, last in _islands(tags != self.outside):
-            path = best_valid_path(numpy.log(probs[first:last] + 1e-12), self.allowed, self.may_start)
-            entities.extend(self._spans(doc, path, probs[first:last], first))
+            path = tags[first:last]
+            if not (self.may_start[path[0]] and self.allowed[path[:-1], path[1:]].all()):
+                path = numpy.array(best_valid_path(_log_softmax(scores[first:last]), self.allowed, self.may_start))
+            # in a valid path an entity is a B-X and the I-X after it, up to the next B or O
+            bounds = numpy.flatnonzero(~self.inside[path]).tolist() + [len(path)]
+            for b, next_b in zip(bounds, bounds[1:]):
+                if self.begins[path[b]]:
+                    start, end = doc[first + b], doc[first + next_b - 1]
+                    entities.append(Entity(self.types[path[b]], start.idx, end.idx + len(end.text)))
         return entities
-
-    def _spans(self, doc, path: list[int], probs, offset: int) -> Iterator[Entity]:
-        start = None
-        for i, tag in enumerate(path + [self.outside]):
-            label = self.labels[tag]
-            if start is not None and not label.startswith("I-"):
-                first, last = doc[offset + start], doc[offset + i - 1]
-                confidence = float(numpy.mean([probs[k, path[k]] for k in range(start, i)]))
-                yield Entity(self.types[path[start]], first.idx, last.idx + len(last.text), confidence)
-                start = None
-            if label.startswith("B-"):
-                start = i
 
 
 def best_valid_path(log_probs, allowed, may_start) -> list[int]:
@@ -145,6 +137,11 @@ def best_valid_path(log_probs, allowed, may_start) -> list[int]:
     for i in range(n - 1, 0, -1):
         path.append(int(back[i, path[-1]]))
     return path[::-1]
+
+
+def _log_softmax(scores):
+    scores = scores - scores.max(axis=1, keepdims=True)
+    return scores - numpy.log(numpy.exp(scores).sum(axis=1, keepdims=True))
 
 
 def _islands(mask) -> list[tuple[int, int]]:
