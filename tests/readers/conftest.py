@@ -15,3 +15,18 @@ def scanner(rules_detector):
 def where(result, entity):
     """(location, start, end) of each finding of one entity, in file order."""
     return [(f.location, f.start, f.end) for f in result.findings if f.entity_type == entity]
+
+
+def require_tool(name: str) -> str:
+    """The path of a command-line tool the test needs (installed by .ci/run): missing
+    in CI is a failure, elsewhere a skip that names it."""
+    import os
+    import shutil
+
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (apt-get install {'libreoffice-writer-nogui' if name == 'soffice' else name})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

@@ -2,6 +2,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from piiscan.readers.ocr import ocr_unavailable
+
 from .conftest import ID, MOBILE, where
 
 
@@ -25,13 +27,20 @@ def test_pages_and_lines(scanner, tmp_path):
     assert where(result, "CN_MOBILE") == [({"page": 2, "line": 3}, 5, 16)]
 
 
-def test_a_pdf_without_text_is_reported(scanner, tmp_path):
+def test_a_pdf_without_text_is_reported_when_ocr_cannot_read_it(scanner, tmp_path, monkeypatch):
     path = tmp_path / "scan.pdf"
     c = canvas.Canvas(str(path))
     c.rect(100, 100, 200, 200, fill=1)
     c.showPage()
     c.save()
-    assert "no text layer" in scanner.scan_file(path).error.reason
+    monkeypatch.setenv("PATH", str(tmp_path))  # no Tesseract on it
+    ocr_unavailable.cache_clear()
+    try:
+        reason = scanner.scan_file(path).error.reason
+    finally:
+        monkeypatch.undo()
+        ocr_unavailable.cache_clear()
+    assert reason.startswith("no text layer on any of 1 pages (scanned images?); OCR needs")
 
 
 def test_text_on_a_rotated_page_is_read_the_right_way_round(scanner, tmp_path):

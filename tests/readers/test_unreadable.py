@@ -2,7 +2,11 @@
 
 import io
 
+import docx
 import pytest
+import xlwt
+from msoffcrypto.format.ooxml import OOXMLFile
+from openpyxl import Workbook
 from pypdf import PdfWriter
 
 from piiscan.readers.base import OLE_SIGNATURE
@@ -23,8 +27,8 @@ def encrypted_pdf() -> bytes:
     ("corrupt.xlsx", b"PK\x03\x04 not a workbook", "corrupt workbook"),
     ("corrupt.docx", b"PK\x03\x04 not a document", "corrupt document"),
     ("corrupt.pdf", b"%PDF-1.7 garbage", "corrupt PDF"),
-    ("locked.xlsx", OLE_SIGNATURE + b"\0" * 600, "encrypted (password-protected) workbook"),
-    ("locked.docx", OLE_SIGNATURE + b"\0" * 600, "encrypted (password-protected) document"),
+    ("damaged.xlsx", OLE_SIGNATURE + b"\0" * 600, "corrupt workbook: a damaged OLE container"),
+    ("damaged.docx", OLE_SIGNATURE + b"\0" * 600, "corrupt document: a damaged OLE container"),
     ("plain.xlsx", b"just text", "not a valid workbook"),
     ("locked.pdf", None, "encrypted PDF"),
     ("data.bin", b"\x00\x01", "unsupported file type .bin"),
@@ -74,3 +78,24 @@ def test_unexpected_errors_lose_their_digits():
 
     reason = safe_reason(ValueError(f"cannot parse cell value {MOBILE} for a@b.com\nsecond line"))
     assert MOBILE not in reason and "a@b.com" not in reason and "\n" not in reason
+
+
+def test_password_protected_office_files_are_reported_as_such(scanner, tmp_path):
+    """Encrypted with msoffcrypto-tool (ECMA-376 agile encryption, as Office does)."""
+    plain_docx, plain_xlsx = tmp_path / "plain.docx", tmp_path / "plain.xlsx"
+    document = docx.Document()
+    document.add_paragraph(f"手机{MOBILE}")
+    document.save(plain_docx)
+    workbook = Workbook()
+    workbook.active["A1"] = MOBILE
+    workbook.save(plain_xlsx)
+    for plain, kind in ((plain_docx, "document"), (plain_xlsx, "workbook")):
+        locked = tmp_path / f"locked{plain.suffix}"
+        with plain.open("rb") as source, locked.open("wb") as target:
+            OOXMLFile(source).encrypt("密码123", target)
+        assert scanner.scan_file(locked).error.reason == f"encrypted (password-protected) {kind}"
+    legacy = tmp_path / "old.xlsx"  # an .xls renamed: an OLE container without an encrypted package
+    book = xlwt.Workbook()
+    book.add_sheet("a").write(0, 0, "x")
+    book.save(str(legacy))
+    assert "legacy binary Office file" in scanner.scan_file(legacy).error.reason

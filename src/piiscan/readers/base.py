@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import ClassVar, Iterable, Iterator, Optional, Protocol
+from typing import Callable, ClassVar, Iterable, Iterator, Optional, Protocol
 
+import olefile
 from charset_normalizer import from_bytes
 
 from piiscan.model import TextUnit
@@ -53,11 +54,19 @@ def detect_encoding(sample: bytes) -> str:
 
 
 def check_ooxml(path: Path, kind: str) -> None:
-    """Office files that are password-protected are OLE containers, not zips."""
+    """Office files that are password-protected are OLE containers, not zips: the
+    zip is inside, encrypted, as the EncryptedPackage stream (MS-OFFCRYPTO)."""
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == OLE_SIGNATURE:
-        raise ReaderError(f"encrypted (password-protected) {kind} or legacy binary format")
+        try:
+            with olefile.OleFileIO(str(path)) as ole:
+                encrypted = ole.exists("EncryptedPackage")
+        except (OSError, ValueError):  # olefile's errors for a damaged container
+            raise ReaderError(f"corrupt {kind}: a damaged OLE container") from None
+        if encrypted:
+            raise ReaderError(f"encrypted (password-protected) {kind}")
+        raise ReaderError(f"a legacy binary Office file (.xls/.doc/.ppt) under a new-format {kind} name")
     if not head.startswith(b"PK"):
         raise ReaderError(f"not a valid {kind} file (no zip container)")
 
@@ -110,3 +119,26 @@ def with_headers(rows: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, l
         headers = {c: t.strip() for c, t in enumerate(texts, start=1) if t.strip()}
     for row_no, texts in itertools.chain(head, rows):
         yield row_no, texts, headers, header_row is not None and row_no > header_row
+
+
+def paragraph_units(lines: Iterable[str], cells: Callable[[str], Optional[list[str]]],
+                    where: Optional[dict] = None) -> Iterator[TextUnit]:
+    """Units of converted text (a .doc, an RTF): a paragraph per line, {"paragraph": n};
+    a run of lines that `cells` splits into cells is a table, {"table", "row", "column"},
+    its header row giving the column context."""
+    where = where or {}
+    paragraphs = tables = 0
+    for is_table, run in itertools.groupby(lines, key=lambda line: cells(line) is not None):
+        if not is_table:
+            for line in run:
+                paragraphs += 1
+                if line.strip():
+                    yield TextUnit(line, where | {"paragraph": paragraphs})
+            continue
+        tables += 1
+        rows = ((r, cells(line)) for r, line in enumerate(run, start=1))
+        for r, texts, headers, below in with_headers(rows):
+            for c, text in enumerate(texts, start=1):
+                if text.strip():
+                    yield TextUnit(text, where | {"table": tables, "row": r, "column": c},
+                                   header=headers.get(c) if below else None)

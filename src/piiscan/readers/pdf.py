@@ -4,19 +4,29 @@ from pathlib import Path
 from typing import ClassVar, Iterator
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from piiscan.model import TextUnit
 from piiscan.readers.base import ReaderError
+from piiscan.readers.ocr import MAX_PAGES, ocr_lines, ocr_unavailable
+
+
+OCR_DPI = 300
 
 
 class PdfReader:
-    """Text layer of each page with pdfplumber; the location is page and line."""
+    """Text layer of each page with pdfplumber; the location is page and line.
+    Pages without a text layer (scans) are read by OCR when it is installed (the
+    `ocr` extra and Tesseract), at most ocr.MAX_PAGES of them per file."""
 
     name: ClassVar[str] = "pdf"
     suffixes: ClassVar[tuple[str, ...]] = (".pdf",)
+
+    def __init__(self, ocr: bool = True):
+        self.ocr = ocr  # redaction verifies its burnt-in image pages without OCR
 
     def read(self, path: Path) -> Iterator[TextUnit]:
         try:
@@ -24,20 +34,39 @@ class PdfReader:
         except (PdfminerException, PDFSyntaxError, PDFEncryptionError, PDFPasswordIncorrect) as e:
             raise ReaderError(self._reason(e)) from None
         with pdf:
-            pages_with_text = 0
+            pages_with_text, scanned = 0, []
             try:
                 for number, page in enumerate(pdf.pages, start=1):
                     text = page.extract_text() or ""
                     if text.strip():
                         pages_with_text += 1
                         yield TextUnit(text, {"page": number}, first_line=1)
+                    elif not page.chars:
+                        scanned.append(number)
                     rotated = self._rotated_text(page)
                     if rotated:
                         yield TextUnit(rotated, {"page": number, "reading": "rotated"}, first_line=1)
             except (PdfminerException, PDFSyntaxError) as e:
                 raise ReaderError(self._reason(e)) from None
-            if pdf.pages and not pages_with_text:
-                raise ReaderError(f"no text layer on any of {len(pdf.pages)} pages (scanned images?)")
+            page_count = len(pdf.pages)
+        if scanned and self.ocr and not ocr_unavailable():
+            yield from self._ocr(path, scanned)
+        elif page_count and not pages_with_text:
+            hint = f"; {ocr_unavailable()}" if self.ocr and ocr_unavailable() else ""
+            raise ReaderError(f"no text layer on any of {page_count} pages (scanned images?){hint}")
+
+    @staticmethod
+    def _ocr(path: Path, pages: list[int]) -> Iterator[TextUnit]:
+        """Render each scanned page (pypdfium2) and read it; boxes are in pixels at OCR_DPI."""
+        document = pdfium.PdfDocument(str(path))
+        try:
+            for number in pages[:MAX_PAGES]:
+                image = document[number - 1].render(scale=OCR_DPI / 72).to_pil()
+                yield from ocr_lines(image, {"page": number, "dpi": OCR_DPI})
+        finally:
+            document.close()
+        if len(pages) > MAX_PAGES:
+            raise ReaderError(f"{len(pages) - MAX_PAGES} scanned pages past the first {MAX_PAGES} not read by OCR")
 
     @staticmethod
     def _rotated_text(page) -> str:

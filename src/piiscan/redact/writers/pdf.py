@@ -148,7 +148,7 @@ class PdfRedactionWriter:
         """Text by two independent extractors, pdfplumber (pdfminer) and pypdf, annotations
         (form field values, notes, links) and the metadata."""
         try:
-            yield from PdfTextReader().read(path)
+            yield from PdfTextReader(ocr=False).read(path)  # scanned pages stay `unchecked`, as in write
         except ReaderError as e:
             if "no text layer" not in str(e):  # every page redacted to an image: nothing to extract
                 raise
