@@ -6,7 +6,6 @@ import subprocess
 import docx
 import olefile
 
-
 from .conftest import ID, MOBILE, require_tool, where
 
 
