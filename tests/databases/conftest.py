@@ -12,6 +12,7 @@ import os
 import random
 import sqlite3
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def customer_tables(seed: int = 11) -> list[Table]:
                                    ("手机号", "VARCHAR(20)"), ("银行卡号", "VARCHAR(19)"), ("地址", "VARCHAR(100)"),
                                    ("开户行", "VARCHAR(40)"), ("备注", "VARCHAR(40)")], "编号",
                       [(i, f.name(), f.resident_id(), str(f.mobile()), f.card(), f.address(), "中国工商银行深圳分行",
-                        "普通客户" if i % 2 else "VIP") for i in range(1, 41)],
+                        "普通客户" if i % 2 else "VIP 𠮷") for i in range(1, 41)],  # 𠮷: four bytes in UTF-8
                       {"PERSON": 40, "CN_RESIDENT_ID": 40, "CN_MOBILE": 40, "CN_BANK_CARD": 40, "CN_ADDRESS": 40})
     contacts = Table("contacts", [("id", "BIGINT"), ("lxr", "VARCHAR(20)"), ("sjhm", "BIGINT")], "id",
                      [(1000 + i, f.name(), f.mobile()) for i in range(30)], {"PERSON": 30, "CN_MOBILE": 30})
@@ -146,22 +147,30 @@ def unique(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:10]}"
 
 
-@pytest.fixture(scope="module")
-def pg_schema():
-    """(SQLAlchemy URL, schema, tables): the customer tables in a schema of their own."""
+@contextmanager
+def pg_tables(tables: list[Table]):
+    """A PostgreSQL schema of its own holding `tables`: (SQLAlchemy URL, schema name)."""
     url = server(PG_URL, "PostgreSQL")
-    name, tables = unique("piiscan_db"), customer_tables()
+    name = unique("piiscan_db")
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
         for table in tables:
             create(conn, "postgresql", table, prefix=f'"{name}".')
     try:
-        yield url, name, tables
+        yield url, name
     finally:
         with engine.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_schema():
+    """(SQLAlchemy URL, schema, tables): the customer tables in a schema of their own."""
+    tables = customer_tables()
+    with pg_tables(tables) as (url, name):
+        yield url, name, tables
 
 
 def gbk_table(seed: int = 12) -> Table:
