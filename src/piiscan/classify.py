@@ -134,15 +134,17 @@ class ColumnClassification:
     sample_size: int
     tier: dict[str, Any]
     explanation: str
+    confidence: float = 0.0  # mean score of the values found (1.0: checksums pass, the header names it)
 
     def to_dict(self) -> dict[str, Any]:
         return {"column": self.column, "header": self.header, "entity_type": self.entity_type,
-                "share": round(self.share, 3), "sample_size": self.sample_size, "tier": self.tier,
-                "explanation": self.explanation}
+                "share": round(self.share, 3), "sample_size": self.sample_size,
+                "confidence": round(self.confidence, 3), "tier": self.tier, "explanation": self.explanation}
 
 
 def classify_columns(policy: Policy, hits: dict[tuple, Counter], columns: dict[tuple, ColumnStats],
-                     header_names: Callable[[str, str], bool]) -> list[ColumnClassification]:
+                     header_names: Callable[[str, str], bool],
+                     scores: Optional[dict[tuple, Counter]] = None) -> list[ColumnClassification]:
     """A column takes the entity most of its values validate as; a header naming the
     entity (身份证号 above IDs) lowers the share needed. hits: findings per entity per column."""
     result = []
@@ -161,8 +163,9 @@ def classify_columns(policy: Policy, hits: dict[tuple, Counter], columns: dict[t
         why = f"{count} of {stats.cells} values are {entity} ({share:.0%}, needed {needed:.0%})"
         if hinted:
             why += f"; the header {stats.header!r} names it"
+        confidence = round(scores[key][entity] / count, 3) if scores else 0.0
         result.append(ColumnClassification(dict(key), stats.header, entity, share, stats.cells,
-                                           tier.to_dict(), why))
+                                           tier.to_dict(), why, confidence))
     return result
 
 
@@ -207,6 +210,7 @@ class FileClassifier:
         self._open: dict[tuple, dict[tuple, _Record]] = {}  # unit key → its records, oldest first
         self._pending: deque[tuple[_Record, int]] = deque()  # found order: (record, index in it)
         self._hits: dict[tuple, Counter] = defaultdict(Counter)
+        self._scores: dict[tuple, Counter] = defaultdict(Counter)  # summed scores, for a column's confidence
         self._counts: Counter = Counter()
         self._flags: Counter = Counter()
         self._entities_by_tier: dict[Tier, set[str]] = defaultdict(set)
@@ -242,7 +246,7 @@ class FileClassifier:
             tier=file_tier.to_dict(), counts=dict(sorted(self._counts.items())),
             distinct_individuals=self._individuals.groups, records_with_pi=self._records_with_pi,
             record_flags=dict(self._flags),
-            columns=classify_columns(self.policy, self._hits, self.columns, self.header_names))
+            columns=classify_columns(self.policy, self._hits, self.columns, self.header_names, self._scores))
         if self._counts:
             strictest = set().union(*(e for t, e in self._entities_by_tier.items() if t == file_tier))
             result.explanation.append(f"highest tier wins (就高从严): {file_tier.jrt0171}, level {file_tier.jrt0197}"
@@ -283,6 +287,7 @@ class FileClassifier:
                 key = column_key(f.location)
                 if key is not None:
                     self._hits[key][f.entity_type] += 1
+                    self._scores[key][f.entity_type] += f.score
             nodes = [f.fingerprint for f in classified if f.entity_type in rules.strong_identifiers]
             self._individuals.add_record(nodes or [f.fingerprint for f in classified
                                                    if f.entity_type in rules.names][:1])

@@ -218,12 +218,12 @@ def _print_summary(summary, out: Optional[Path]) -> None:
 def _print_database_columns(summary) -> None:
     """One line per classified column of the database tables scanned (no values)."""
     table = Table(title="database columns")
-    for column in ("table", "column", "entity", "share", "sampled", "JR/T 0171", "database"):
-        table.add_column(column, justify="right" if column in ("share", "sampled") else "left",
+    for column in ("table", "column", "entity", "share", "sampled", "confidence", "JR/T 0171", "database"):
+        table.add_column(column, justify="right" if column in ("share", "sampled", "confidence") else "left",
                          overflow="fold", no_wrap=column == "entity")
     for source, c in summary.database_columns:
         table.add_row(c.column.get("table", ""), c.column.get("column", ""), c.entity_type, f"{c.share:.0%}",
-                      str(c.sample_size), c.tier.get("jrt0171", ""), source.split("#", 1)[0])
+                      str(c.sample_size), f"{c.confidence:.2f}", c.tier.get("jrt0171", ""), source.split("#", 1)[0])
     if summary.database_columns:
         err.print(table)
     err.print(f"database tables and SQLite files scanned: {summary.tables_scanned}   classified columns: "
@@ -240,8 +240,9 @@ def recognizers() -> None:
     for column in ("id", "entity", "languages", "validator", "context words", "version"):
         table.add_column(column, overflow="fold")
     for spec in load_specs():
+        names = f" | column names: {', '.join(spec.column_names)}" if spec.column_names else ""
         table.add_row(spec.id, spec.entity, ",".join(spec.languages), spec.validator,
-                      "、".join(spec.context), spec.version)
+                      "、".join(spec.context) + names, spec.version)
     nlp = build_nlp_engine(("zh",)).nlp["zh"]
     if "ner" in nlp.pipe_names:
         table.add_row("spacy_ner", ",".join(NER_ENTITIES), "zh", "model: " + nlp.meta.get("name", "zh_piiscan"),

@@ -70,10 +70,11 @@ def test_json_output_has_the_classified_columns(pg_schema, tmp_path):
     document = json.loads(out.read_text(encoding="utf-8"))
     [source] = document["files"]
     assert (source["path"], source["reader"]) == (f"{shown}.客户信息", "sql")
-    columns = {c["column"]["column"]: (c["entity_type"], c["share"], c["sample_size"]) for c in source["columns"]}
-    assert columns == {"姓名": ("PERSON", 1.0, 40), "身份证号": ("CN_RESIDENT_ID", 1.0, 40),
-                       "手机号": ("CN_MOBILE", 1.0, 40), "银行卡号": ("CN_BANK_CARD", 1.0, 40),
-                       "地址": ("CN_ADDRESS", 1.0, 40)}
+    columns = {c["column"]["column"]: (c["entity_type"], c["share"], c["sample_size"], c["confidence"])
+               for c in source["columns"]}
+    assert columns == {"姓名": ("PERSON", 1.0, 40, 0.85), "身份证号": ("CN_RESIDENT_ID", 1.0, 40, 1.0),
+                       "手机号": ("CN_MOBILE", 1.0, 40, 1.0), "银行卡号": ("CN_BANK_CARD", 1.0, 40, 1.0),
+                       "地址": ("CN_ADDRESS", 1.0, 40, 0.85)}
     assert leaks(out.read_text(encoding="utf-8") + done.stderr, tables) == []
 
 

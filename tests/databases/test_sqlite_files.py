@@ -66,8 +66,10 @@ def test_columns_are_classified_once_with_share_and_sample_size(db_scanner, tmp_
         ("main.客户信息", "手机号"): "CN_MOBILE", ("main.客户信息", "银行卡号"): "CN_BANK_CARD",
         ("main.客户信息", "地址"): "CN_ADDRESS"}
     sjhm = columns[("main.contacts", "sjhm")]
-    assert (sjhm.entity_type, sjhm.share, sjhm.sample_size) == ("CN_MOBILE", 1.0, 30)
-    assert "names it" in columns[("main.persons", "xm")].explanation  # xm: pinyin initials of 姓名
+    assert (sjhm.entity_type, sjhm.share, sjhm.sample_size, sjhm.confidence) == ("CN_MOBILE", 1.0, 30, 1.0)
+    xm = columns[("main.persons", "xm")]
+    assert "names it" in xm.explanation  # xm: pinyin initials of 姓名
+    assert xm.confidence == 0.85  # a name under a name header scores 0.85: no checksum to pass
 
 
 def test_sqlite_is_recognised_by_its_header_not_its_name(tmp_path):
