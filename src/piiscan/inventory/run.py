@@ -161,11 +161,11 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
                     and k.status in ("ok", "unsupported"))
             fact = {"path": item.path, "size": item.size, "mtime_ns": item.mtime_ns,
                     "inode": item.inode, "mode": item.mode, "uid": item.uid}
+            if options.incremental and same and (not options.verify_hash or k.status == "unsupported"):
+                unchanged += 1  # not opened, not even to peek at its header (reader_for does for unknown suffixes)
+                continue
             if reader_for(Path(item.path)) is None:  # recorded here: no worker hashes a 4 GB .iso
-                if options.incremental and same:
-                    unchanged += 1
-                else:
-                    problems.append((fact, {"status": "unsupported", "reader": None, "read": False}))
+                problems.append((fact, {"status": "unsupported", "reader": None, "read": False}))
                 continue
             task = {"path": item.path, "size": item.size}
             if options.incremental and same:
