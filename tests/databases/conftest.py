@@ -15,6 +15,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -25,7 +26,7 @@ from piiscan.validators.bank_card import luhn_valid
 from piiscan.validators.resident_id import gb11643_check_char
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-MARIA_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
+MARIA_URL = "mysql+pymysql://root@127.0.0.1:3306/test?charset=utf8mb4"
 SURNAMES = ["张", "王", "李", "刘", "陈", "杨", "黄", "赵", "周", "吴", "欧阳", "诸葛"]
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英"
 PLACES = [("广东省", "深圳市", "南山区"), ("浙江省", "杭州市", "西湖区"), ("北京市", "北京市", "朝阳区"),
@@ -148,21 +149,30 @@ def unique(prefix: str) -> str:
 
 
 @contextmanager
-def pg_tables(tables: list[Table]):
-    """A PostgreSQL schema of its own holding `tables`: (SQLAlchemy URL, schema name)."""
-    url = server(PG_URL, "PostgreSQL")
+def scratch(dialect: str, setup: Callable):
+    """A PostgreSQL schema or a MariaDB database of its own, filled by setup(conn, name),
+    dropped afterwards: (SQLAlchemy URL to scan it, its name)."""
+    url = server(PG_URL, "PostgreSQL") if dialect == "postgresql" else server(MARIA_URL, "MariaDB")
     name = unique("piiscan_db")
+    quoted = f'"{name}"' if dialect == "postgresql" else f"`{name}`"
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
-        for table in tables:
-            create(conn, "postgresql", table, prefix=f'"{name}".')
+        conn.exec_driver_sql(f"CREATE SCHEMA {quoted}" if dialect == "postgresql"
+                             else f"CREATE DATABASE {quoted} CHARACTER SET utf8mb4")
+        setup(conn, quoted)
     try:
-        yield url, name
+        yield (url if dialect == "postgresql" else url.rsplit("/", 1)[0] + f"/{name}"), name
     finally:
         with engine.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
+            conn.exec_driver_sql(f"DROP SCHEMA {quoted} CASCADE" if dialect == "postgresql"
+                                 else f"DROP DATABASE {quoted}")
         engine.dispose()
+
+
+def pg_tables(tables: list[Table]):
+    """A PostgreSQL schema of its own holding `tables`: (SQLAlchemy URL, schema name)."""
+    return scratch("postgresql", lambda conn, quoted: [create(conn, "postgresql", t, prefix=f"{quoted}.")
+                                                       for t in tables])
 
 
 @pytest.fixture(scope="module")
@@ -184,21 +194,16 @@ def gbk_table(seed: int = 12) -> Table:
 @pytest.fixture(scope="module")
 def maria_db():
     """(SQLAlchemy URL of a database of its own, database name, tables): the customer
-    tables in utf8mb4, and a table stored in GBK."""
-    url = server(MARIA_URL, "MariaDB")
-    name, tables = unique("piiscan_db"), customer_tables() + [gbk_table()]
-    engine = create_engine(url + "?charset=utf8mb4")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+    tables in utf8mb4, and a table stored in GBK (the connection is utf8mb4)."""
+    tables = customer_tables() + [gbk_table()]
+
+    def setup(conn, quoted):
         for table in tables:
             charset = " CHARSET gbk" if table.name.startswith("gbk") else " CHARSET utf8mb4"
-            create(conn, "mysql", table, prefix=f"`{name}`.", suffix=charset)
-    try:
-        yield url.rsplit("/", 1)[0] + f"/{name}", name, tables
-    finally:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE `{name}`")
-        engine.dispose()
+            create(conn, "mysql", table, prefix=f"{quoted}.", suffix=charset)
+
+    with scratch("mysql", setup) as (url, name):
+        yield url, name, tables
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from sqlalchemy.sql import column, table
 from piiscan.readers.sql import Database, TableRef, parse_url
 from piiscan.readers.sql_sampling import sample, seed_for
 
-from .conftest import MARIA_URL, PG_URL, server, unique
+from .conftest import scratch
 
 pytestmark = pytest.mark.db
 ROWS = 2_000_000
@@ -19,37 +19,23 @@ COLUMNS = ["id", "phone", "note"]
 
 @pytest.fixture(scope="module")
 def pg_big():
-    url = server(PG_URL, "PostgreSQL")
-    schema = unique("piiscan_big")
-    engine = create_engine(url)
-    with engine.begin() as conn:  # made by the server: generate_series, no rows sent
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        conn.exec_driver_sql(f'CREATE TABLE "{schema}".big (id BIGINT PRIMARY KEY, phone BIGINT, note TEXT)')
-        conn.exec_driver_sql(f'INSERT INTO "{schema}".big SELECT g, 13800000000 + g, \'备注\' '
-                             f'FROM generate_series(1, {ROWS}) g')
-    try:
-        yield url, schema
-    finally:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        engine.dispose()
+    def setup(conn, quoted):  # made by the server: generate_series, no rows sent
+        conn.exec_driver_sql(f"CREATE TABLE {quoted}.big (id BIGINT PRIMARY KEY, phone BIGINT, note TEXT)")
+        conn.exec_driver_sql(f"INSERT INTO {quoted}.big SELECT g, 13800000000 + g, '备注' "
+                             f"FROM generate_series(1, {ROWS}) g")
+
+    with scratch("postgresql", setup) as made:
+        yield made
 
 
 @pytest.fixture(scope="module")
 def maria_big():
-    url = server(MARIA_URL, "MariaDB")
-    name = unique("piiscan_big")
-    engine = create_engine(url)
-    with engine.begin() as conn:  # made by the server from its sequence engine
-        conn.exec_driver_sql(f"CREATE DATABASE `{name}`")
-        conn.exec_driver_sql(f"CREATE TABLE `{name}`.big (id BIGINT PRIMARY KEY, phone BIGINT, note VARCHAR(10))")
-        conn.exec_driver_sql(f"INSERT INTO `{name}`.big SELECT seq, 13800000000 + seq, '备注' FROM seq_1_to_{ROWS}")
-    try:
-        yield url.rsplit("/", 1)[0] + f"/{name}", name
-    finally:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE `{name}`")
-        engine.dispose()
+    def setup(conn, quoted):  # made by the server from its sequence engine
+        conn.exec_driver_sql(f"CREATE TABLE {quoted}.big (id BIGINT PRIMARY KEY, phone BIGINT, note VARCHAR(10))")
+        conn.exec_driver_sql(f"INSERT INTO {quoted}.big SELECT seq, 13800000000 + seq, '备注' FROM seq_1_to_{ROWS}")
+
+    with scratch("mysql", setup) as made:
+        yield made
 
 
 def big_table(schema: str):

@@ -92,7 +92,7 @@ def test_sqlite_is_recognised_by_its_header_not_its_name(tmp_path):
 def test_the_original_file_is_never_modified(db_scanner, tmp_path):
     folder = tmp_path / "share"
     folder.mkdir()
-    db = make_sqlite(folder / "clients.sqlite3", customer_tables())
+    make_sqlite(folder / "clients.sqlite3", customer_tables())
     wal = make_sqlite(folder / "wal.db", customer_tables()[:2])
     conn = sqlite3.connect(wal)
     conn.execute("PRAGMA journal_mode=WAL")  # a WAL database would want -wal/-shm files beside it
