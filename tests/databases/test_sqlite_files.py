@@ -120,3 +120,19 @@ def test_sample_rows_limits_what_is_read(db_scanner, tmp_path):
     result = scan_path(db_scanner, db, rows=5)
     rows = Counter(f.location["table"] for f in result.findings if f.entity_type == "PERSON")
     assert rows == {"main.客户信息": 5, "main.contacts": 5, "main.Order": 5, "main.persons": 5}
+
+
+def test_tables_without_a_key_or_with_text_in_an_integer_key(db_scanner, tmp_path):
+    path = tmp_path / "odd.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (body TEXT, photo BLOB)")
+    conn.execute("INSERT INTO notes VALUES ('客户身份证号11010519491231002X，已核实', x'89504e47')")
+    conn.execute("CREATE TABLE loose (id INTEGER PRIMARY KEY, phone TEXT) WITHOUT ROWID")
+    conn.execute("INSERT INTO loose VALUES ('A-1', '13800138000')")  # SQLite keeps text in an INTEGER key
+    conn.commit()
+    conn.close()
+    result = scan_path(db_scanner, path)
+    assert result.error is None
+    assert [(f.location, f.entity_type) for f in result.findings] == [
+        ({"table": "main.loose", "column": "phone", "row": 1, "key": {"id": "A-1"}}, "CN_MOBILE"),
+        ({"table": "main.notes", "column": "body", "row": 1}, "CN_RESIDENT_ID")]

@@ -134,7 +134,8 @@ def _key_ranges(conn: Connection, table: TableClause, columns: Sequence[str], ke
     low, high = conn.execute(select(func.min(k), func.max(k))).one()
     if low is None:
         return []
-    if high - low < n:  # at most n rows: read them all
+    if not (isinstance(low, int) and isinstance(high, int)) or high - low < n:  # at most n rows (or SQLite
+        # holding text in an INTEGER column): read them all
         return first_rows(conn, table, columns, n)
     rng = random.Random(seed)
     per_range = -(-n // KEY_RANGES)
