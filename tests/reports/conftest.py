@@ -123,11 +123,11 @@ def write_contacts(path: Path, people: list[Person]) -> None:
 
 def table_result(key: bytes, people: list[Person]) -> dict:
     """A database table scanned as the database scan does it: its cells as text units
-    through Scanner.scan_units, turned into the result dict of parallel.scan_one."""
+    through Scanner.scan_units, turned into the inventory's record by parallel.result_record."""
     from piiscan.engine import Detector
     from piiscan.fingerprint import Fingerprinter
     from piiscan.model import TextUnit
-    from piiscan.report import is_personal
+    from piiscan.parallel import result_record
     from piiscan.scan import Scanner
 
     table = DB_TABLE.split("#")[1]
@@ -138,19 +138,7 @@ def table_result(key: bytes, people: list[Person]) -> dict:
                                           ("phone", "手机", person.mobile)):
                 yield TextUnit(value, {"table": table, "row": row, "column": column}, header=header)
 
-    result = Scanner(Detector(ner=False), Fingerprinter(key)).scan_units(DB_TABLE, "sql", units)
-    findings = [{"seq": seq, "location": f.location, "start": f.start, "end": f.end, "entity_type": f.entity_type,
-                 "score": round(f.score, 6), "recognizer": f.recognizer, "jrt0171": f.tier.get("jrt0171", "none"),
-                 "jrt0197": f.tier.get("jrt0197"), "pipl_sensitive": bool(f.tier.get("pipl_sensitive")),
-                 "personal": is_personal(f), "masked": f.masked, "fingerprint": f.fingerprint,
-                 "metadata": f.metadata, "explanation": f.explanation} for seq, f in enumerate(result.findings)]
-    c = result.classification
-    summary = {"jrt0171": c.tier.get("jrt0171", "none"), "jrt0197": c.tier.get("jrt0197"),
-               "pipl_sensitive": bool(c.tier.get("pipl_sensitive")), "counts": c.counts,
-               "distinct_individuals": c.distinct_individuals, "records_with_pi": c.records_with_pi,
-               "columns": [col.to_dict() for col in c.columns], "explanation": c.explanation}
-    return {"status": "ok", "reader": "sql", "error": None, "content_hash": None, "findings": findings,
-            "summary": summary, "bytes": 0}
+    return result_record(Scanner(Detector(ner=False), Fingerprinter(key)).scan_units(DB_TABLE, "sql", units), None, 0)
 
 
 @dataclass

@@ -31,8 +31,8 @@ def sheet_name(table: Table, lang: str) -> str:
 
 
 def cell(value: Any) -> Any:
-    if value is None:
-        return ""
+    if value is None or value == "":
+        return None  # a blank cell: XlsxWriter writes nothing for it
     if isinstance(value, bool):
         return "是 yes" if value else "否 no"
     return value
