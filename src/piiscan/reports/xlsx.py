@@ -54,7 +54,7 @@ class _Sheet:
         self.left_out = 0
 
     def add(self, row: dict) -> None:
-        if self.row >= EXCEL_ROWS:
+        if self.row >= EXCEL_ROWS and self.table.key != "settings":  # settings: a few dozen rows
             self.left_out += 1
             return
         self.ws.write_row(self.row, 0, [cell(row.get(k)) for k in self.keys])
