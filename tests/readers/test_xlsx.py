@@ -123,3 +123,29 @@ def test_redaction_finds_the_header_row_below_a_title_as_the_reader_does(detecto
     assert outcome.exit_code == 0, outcome.messages
     copy = load_workbook(tmp_path / "out" / "名单.xlsx")
     assert [copy.active["A3"].value, copy.active["A1"].value, copy.active["C3"].comment.author] == ["王*", "2024年第一季度汇总", "李*"]
+
+
+def test_shared_strings_as_excel_stores_them_are_read_from_disk(scanner, tmp_path):
+    """Excel (and XlsxWriter) keep text in xl/sharedStrings.xml; the reader keeps that
+    table in a temporary file, not in memory, and reads the same cells from it."""
+    import xlsxwriter
+
+    from piiscan.readers.xlsx_strings import SharedStrings, load_read_only
+
+    path = tmp_path / "excel.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("客户")
+    sheet.write_row(0, 0, ["姓名", "手机号", "身份证号"])
+    sheet.write_row(1, 0, ["王芳", MOBILE, ID])
+    sheet.write_row(2, 0, ["李娜", MOBILE, "无"])
+    book.close()
+    workbook, strings = load_read_only(path)
+    try:
+        assert isinstance(strings, SharedStrings) and len(strings) == 8  # MOBILE stored once
+        assert [list(r) for r in workbook.active.iter_rows(values_only=True)][1] == ["王芳", MOBILE, ID]
+    finally:
+        workbook.close()
+        strings.close()
+    result = scanner.scan_file(path)
+    assert where(result, "CN_MOBILE") == [({"sheet": "客户", "cell": "B2"}, 0, 11), ({"sheet": "客户", "cell": "B3"}, 0, 11)]
+    assert where(result, "PERSON") == [({"sheet": "客户", "cell": "A2"}, 0, 2), ({"sheet": "客户", "cell": "A3"}, 0, 2)]

@@ -6,7 +6,6 @@ import zipfile
 from pathlib import Path
 from typing import ClassVar, Iterable, Iterator
 
-from openpyxl import load_workbook
 from openpyxl.comments.comment_sheet import CommentSheet
 from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.utils.exceptions import InvalidFileException
@@ -16,6 +15,7 @@ from openpyxl.xml.functions import fromstring
 
 from piiscan.model import TextUnit
 from piiscan.readers.base import NAME_HEADER, ReaderError, check_ooxml, column_letter, with_headers
+from piiscan.readers.xlsx_strings import load_read_only
 
 
 def cell_text(value) -> str | None:
@@ -59,7 +59,7 @@ class XlsxReader:
     def read(self, path: Path) -> Iterator[TextUnit]:
         check_ooxml(path, "workbook")
         try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
+            workbook, strings = load_read_only(path)
         except (InvalidFileException, zipfile.BadZipFile, KeyError) as e:
             raise ReaderError(f"corrupt workbook: {type(e).__name__}") from None
         except OSError as e:
@@ -77,6 +77,8 @@ class XlsxReader:
             yield from self._properties(workbook)
         finally:
             workbook.close()
+            if strings is not None:
+                strings.close()
 
     @staticmethod
     def _sheet(sheet) -> Iterator[TextUnit]:
