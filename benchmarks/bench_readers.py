@@ -2,7 +2,7 @@
 with flat memory.
 
     nice python benchmarks/bench_readers.py [--dir /tmp/piiscan-bench-readers] [--rows 1000000]
-                                            [--csv-gb 2] [--quick] [--ner]
+                                            [--csv-gb 2] [--quick] [--ner] [--max-seconds S]
 
 Generates the files (once; kept in --dir, never in the repository), then runs
 each in its own process twice: `piiscan scan FILE` (rules only unless --ner;
@@ -124,45 +124,56 @@ def _proc(pid: int, name: str, field: str) -> int:
     return 0
 
 
-def run_child(args: list[str], label: str) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB (wait4's ru_maxrss of that child alone), and its
-    standard error. Every minute a progress line: bytes read so far and peak RSS so
-    far, which shows memory staying flat while the file goes by."""
+def run_child(args: list[str], label: str, max_seconds: float, size: int) -> tuple[float, float, str, float]:
+    """Wall seconds, peak RSS in MB (wait4's ru_maxrss of that child alone), its standard
+    error, and the share of the file it read (1.0 unless stopped at max_seconds: then
+    the bytes it had read, from /proc, of `size`; its own modules count too, so the share is
+    a little high). Every minute a progress line — bytes read and
+    peak RSS so far — shows memory staying flat while the file goes by."""
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as errors:
         child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=errors, text=True)
-        last = started
+        last, stopped_at = started, None
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)  # not Popen.poll: it would take the rusage
             if pid:
                 break
             time.sleep(1)
-            if time.perf_counter() - last >= 60:
-                last = time.perf_counter()
-                print(f"    {label}: {last - started:6.0f} s, read {_proc(child.pid, 'io', 'rchar') / 1e6:,.0f} MB, "
+            now = time.perf_counter()
+            if stopped_at is None and now - started > max_seconds:
+                stopped_at = _proc(child.pid, "io", "rchar")
+                child.terminate()
+            elif now - last >= 60:
+                last = now
+                print(f"    {label}: {now - started:6.0f} s, read {_proc(child.pid, 'io', 'rchar') / 1e6:,.0f} MB, "
                       f"peak RSS so far {_proc(child.pid, 'status', 'VmHWM') / 1024:,.0f} MB", flush=True)
         elapsed = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
         errors.seek(0)
         stderr = errors.read()
-    if child.returncode not in (0, 1):  # piiscan exits 1 when it finds PI
+    if stopped_at is None and child.returncode not in (0, 1):  # piiscan exits 1 when it finds PI
         raise SystemExit(f"{' '.join(args)} failed ({child.returncode}): {stderr[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024, stderr
+    share = 1.0 if stopped_at is None else min(1.0, stopped_at / size)
+    return elapsed, usage.ru_maxrss / 1024, stderr, share
 
 
-def bench(label: str, path: Path, rows: int, ner: bool) -> None:
+def bench(label: str, path: Path, rows: int, ner: bool, max_seconds: float) -> None:
     size_mb = path.stat().st_size / 1e6
     piiscan = str(Path(sys.executable).with_name("piiscan"))
     scan = [piiscan, "scan", str(path), "--out", os.devnull] + ([] if ner else ["--no-ner"])
-    t_extract, rss_extract, _ = run_child([sys.executable, "-c", EXTRACT, str(path)], f"{label} extraction")
-    t_full, rss_full, summary = run_child(scan, f"{label} scan")
-    findings = re.search(r"   findings: (\d+)", summary)  # not "with findings: 1"
+    size = path.stat().st_size
+    extract = run_child([sys.executable, "-c", EXTRACT, str(path)], f"{label} extraction", max_seconds, size)
+    full = run_child(scan, f"{label} scan", max_seconds, size)
+    findings = re.search(r"   findings: (\d+)", full[2])  # not "with findings: 1"
     print(f"\n{label}: {path.name}, {size_mb:,.0f} MB, {rows:,} rows")
-    print(f"  {'':<22}{'seconds':>9}{'MB/s':>9}{'rows/s':>11}{'peak RSS MB':>13}")
-    for name, seconds, rss in (("scan (detect+classify)", t_full, rss_full), ("extraction only", t_extract, rss_extract)):
-        print(f"  {name:<22}{seconds:>9.1f}{size_mb / seconds:>9.2f}{rows / seconds:>11,.0f}{rss:>13.0f}")
-    print(f"  findings: {int(findings.group(1)) if findings else '?':,}   "
-          f"scan takes {t_full / t_extract:.1f}x the extraction time")
+    print(f"  {'':<22}{'seconds':>9}{'MB/s':>9}{'rows/s':>11}{'peak RSS MB':>13}  read")
+    for name, (seconds, rss, _, share) in (("scan (detect+classify)", full), ("extraction only", extract)):
+        note = "all" if share == 1.0 else f"{share:.0%}, stopped at --max-seconds"
+        print(f"  {name:<22}{seconds:>9.1f}{size_mb * share / seconds:>9.2f}{rows * share / seconds:>11,.0f}"
+              f"{rss:>13.0f}  {note}")
+    speed = (full[3] / full[0]) / (extract[3] / extract[0])
+    print(f"  findings: {int(findings.group(1)):,}" if findings else "  findings: (scan stopped)", end="   ")
+    print(f"scan speed is {speed:.2f} of extraction speed (1/{1 / speed:.1f})")
 
 
 def main() -> None:
@@ -172,6 +183,8 @@ def main() -> None:
     parser.add_argument("--csv-gb", type=float, default=2.0, help="CSV size in GiB")
     parser.add_argument("--quick", action="store_true", help="20,000 rows and a 20 MB CSV")
     parser.add_argument("--ner", action="store_true", help="run the NER model too (slow on addresses)")
+    parser.add_argument("--max-seconds", type=float, default=float("inf"),
+                        help="stop a child after this long and report the share of the file it read")
     args = parser.parse_args()
     if args.quick:
         args.rows, args.csv_gb = 20_000, 0.02
@@ -188,8 +201,8 @@ def main() -> None:
         started = time.perf_counter()
         csv_rows_file.write_text(str(make_csv(csv_path, args.csv_gb)))
         print(f"generated {csv_path} in {time.perf_counter() - started:.0f} s")
-    bench("xlsx roster", xlsx, args.rows, args.ner)
-    bench("CSV ledger", csv_path, int(csv_rows_file.read_text()), args.ner)
+    bench("xlsx roster", xlsx, args.rows, args.ner, args.max_seconds)
+    bench("CSV ledger", csv_path, int(csv_rows_file.read_text()), args.ner, args.max_seconds)
 
 
 if __name__ == "__main__":
