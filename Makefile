@@ -3,9 +3,15 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: install scan test bench sample-data clean
+.PHONY: install scan test bench sample-data clean deb-packages
 
 install: $(VENV)/.installed
+
+# Debian packages for legacy .doc (catdoc) and OCR (Tesseract, chi_sim), and what the
+# reader tests use (LibreOffice Writer, a CJK font). Needs root; .ci/run installs them.
+DEB_PACKAGES = catdoc tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei libreoffice-writer-nogui
+deb-packages:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
