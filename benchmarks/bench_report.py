@@ -8,6 +8,7 @@ summaries), for a share where a third of the files hold PI; then a second run
 changes 1% of the files and removes 0.5%.
 
 Prints, each against a baseline measured in the same run:
+- writing 20,000 files with their history events vs the same without them;
 - finishing run 2 (incremental run totals from its events) vs a full recount;
 - each export (xlsx, csv, json, html): time and size, vs a bare read of the
   same rows (files + summaries, findings) with no export;
@@ -108,6 +109,21 @@ def build(url: str, files: int, root: str = "/srv/share") -> dict:
     return timings
 
 
+def events_overhead(work: Path, files: int = 20_000) -> dict:
+    """Run 1 written with pi_events, and the same with event writing switched off."""
+    from piiscan.inventory import store as store_module
+
+    with_events = build(f"sqlite:///{work / 'events.db'}", files)["write run 1 (s)"]
+    real = store_module.pair_events
+    store_module.pair_events = lambda *args: []
+    try:
+        without = build(f"sqlite:///{work / 'no-events.db'}", files)["write run 1 (s)"]
+    finally:
+        store_module.pair_events = real
+    return {f"write {files:,} files with events (s)": with_events,
+            "baseline: the same without events (s)": without, "events overhead (ratio)": with_events / without}
+
+
 def bare_read(url: str) -> float:
     """The floor: the rows a report reads, read and dropped."""
     store = Inventory(url)
@@ -152,6 +168,7 @@ def main() -> None:
     figures: dict = {"files": args.files}
     work = Path(tempfile.mkdtemp(prefix="piiscan-bench-report-"))
     try:
+        figures.update(events_overhead(work, min(20_000, args.files)))
         for n, db in ((1000, work / "small.db"), (args.files, Path(args.db))):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
