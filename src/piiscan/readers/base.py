@@ -19,6 +19,9 @@ class ReaderError(Exception):
 
 
 class Reader(Protocol):
+    """Optional too: `magic` (bytes its files start with) and `schemes` (URL schemes it
+    opens, "*" for any); see piiscan.readers and piiscan.readers.sql."""
+
     name: ClassVar[str]
     suffixes: ClassVar[tuple[str, ...]]
 
