@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from msoffcrypto.format.ooxml import OOXMLFile
+from openpyxl import Workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 PIISCAN = str(Path(sys.executable).with_name("piiscan"))
@@ -82,7 +84,11 @@ def small_runs(env, tmp_path_factory):
     (clean / "readme.txt").write_text("本文件不含个人信息。\n", encoding="utf-8")
     (clean / "supplier.txt").write_text("供应商统一社会信用代码：91110000600037341L\n", encoding="utf-8")
     (unreadable / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
-    (unreadable / "locked.xlsx").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 512)
+    workbook = Workbook()
+    workbook.active["A1"] = "13800138000"
+    workbook.save(base / "plain.xlsx")
+    with (base / "plain.xlsx").open("rb") as plain, (unreadable / "locked.xlsx").open("wb") as locked:
+        OOXMLFile(plain).encrypt("secret", locked)  # password-protected as Office does it
     (unreadable / "note.txt").write_text("手机13800138000\n", encoding="utf-8")
     commands = {
         "clean": ["scan", str(clean)],
