@@ -163,3 +163,14 @@ def test_missing_inventory_is_a_usage_error(tmp_path):
                    "--out", str(tmp_path / "r.json"))
     assert done.returncode == 2 and "no inventory at" in done.stderr
     assert not (tmp_path / "none.db").exists()  # not created by looking
+
+
+def test_unwritable_out_and_hidden_password(built, tmp_path):
+    from piiscan.reports.data import public_url
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    done = run_cli("report", "--inventory", built.url, "--format", "json", "--out", str(blocker / "r.json"))
+    assert done.returncode == 2 and "cannot write" in done.stderr and len(done.stderr.splitlines()) == 1
+    assert run_cli("report", "--inventory", built.url, "--format", "csv", "--out", str(blocker)).returncode == 2
+    assert "s3cret" not in public_url("postgresql://piiscan:s3cret@db.example:5432/inventory")

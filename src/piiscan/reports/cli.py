@@ -60,8 +60,10 @@ def report(
         raise _usage(f"unknown --lang {lang!r}; use both, zh or en")
     if run is not None and since is not None:
         raise _usage("use --run or --since, not both")
-    if fmt == "csv" and out.suffix.lower() == ".csv":
+    if fmt == "csv" and (out.suffix.lower() == ".csv" or out.is_file()):
         raise _usage("--format csv writes one CSV per table: --out names a folder")
+    if fmt != "csv" and out.is_dir():
+        raise _usage(f"--out {out} is a folder; name the {fmt} file to write")
     try:
         period = exposure.parse_retention(retention)
     except ValueError as e:
@@ -73,6 +75,8 @@ def report(
         summary = data.summary()
     except ReportError as e:
         raise _usage(str(e)) from None
+    except OSError as e:
+        raise _usage(f"cannot write {out}: {e.strerror or type(e).__name__}") from None
     finally:
         store.close()
     if not quiet:
