@@ -70,6 +70,8 @@ def build_nlp_engine(languages: Iterable[str] = LANGUAGES, folder: Optional[Path
     config = NerModelConfiguration(model_to_presidio_entity_mapping=NER_ENTITIES, default_score=NER_SCORE,
                                    labels_to_ignore=[], low_score_entity_names=[])
     engine = SpacyNlpEngine(models=models, ner_model_configuration=config)
+    import piiscan.ner_features  # noqa: F401 - registers the zh model's lexicon layer (also an entry point)
+
     with numpy_ops():
         engine.load()
     return engine

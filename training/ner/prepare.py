@@ -7,7 +7,8 @@ ORGANIZATION and drops the other types; adds seeded synthetic domain text
 (synthetic.py) and writes:
 
   data/heldout_cluener.jsonl    10% of CLUENER (seed 20201), never trained on   [committed]
-  data/heldout_synthetic.jsonl  synthetic, its own seed, never trained on      [committed]
+  data/heldout_synthetic.jsonl  synthetic, its own seed, never trained on      [committed; read, not
+                                rewritten, unless --regenerate-heldout]
   data/train.spacy, data/dev.spacy   training and model-selection sets          [generated]
   data/lexicon/                 a blank zh pipeline holding the character lexicon
                                 vectors (lexicon.py) used as static features    [generated]
@@ -31,6 +32,7 @@ sys.path.insert(0, str(HERE))
 
 from synthetic import ADDRESS, ORG, PERSON, Synth  # noqa: E402
 
+HELDOUT = HERE / "data"  # the committed held-out sets live here whatever --out says
 DEFAULT_CLUENER = Path("/work/shared/data/ner/cluener_train.json")
 LABELS = {"name": PERSON, "address": ADDRESS, "company": ORG, "organization": ORG, "government": ORG}
 TYPES = (PERSON, ADDRESS, ORG)
@@ -40,6 +42,7 @@ CLUENER_DEV = 500
 SYNTH_SEEDS = {"train": 1001, "dev": 1002, "heldout": 7301}
 SYNTH_SIZES = {"train": 9000, "dev": 300, "heldout": 1000}
 AUGMENT_SEED = 4242
+AUGMENT_COPIES = 1
 HALFWIDTH_SEED = 99
 HALFWIDTH_FRACTION = 0.35
 
@@ -116,7 +119,7 @@ def jieba_names(min_freq: int = 3) -> list[str]:
     return sorted(names)
 
 
-def augment(examples: list[Example], seed: int = AUGMENT_SEED) -> list[Example]:
+def augment(examples: list[Example], seed: int = AUGMENT_SEED, copies: int = 1) -> list[Example]:
     """Mention replacement: one copy of each CLUENER training sentence that has an
     entity, with its names swapped for other names (from other CLUENER sentences,
     jieba's transliterated names or the synthetic generator) and some of its
@@ -130,7 +133,7 @@ def augment(examples: list[Example], seed: int = AUGMENT_SEED) -> list[Example]:
             pools[label].append(text[start:end])
     foreign = jieba_names()
     out = []
-    for text, spans in examples:
+    for text, spans in examples * copies:
         if not spans:
             continue
         new_text, new_spans, cursor = "", [], 0
@@ -210,6 +213,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cluener", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=HERE / "data")
     parser.add_argument("--no-augment", action="store_true")
+    parser.add_argument("--augment-copies", type=int, default=AUGMENT_COPIES,
+                        help="mention-replaced copies of each CLUENER training sentence")
+    parser.add_argument("--regenerate-heldout", action="store_true",
+                        help="write heldout_synthetic.jsonl anew instead of reading the committed one")
     args = parser.parse_args(argv)
 
     import spacy
@@ -218,11 +225,18 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     real = read_cluener(args.cluener or find_cluener())
     real_train, real_dev, real_held = split_cluener(real)
-    synth = {split: list(Synth(seed).examples(SYNTH_SIZES[split])) for split, seed in SYNTH_SEEDS.items()}
-    augmented = [] if args.no_augment else augment(real_train)
-
-    write_jsonl(out / "heldout_cluener.jsonl", real_held)
-    write_jsonl(out / "heldout_synthetic.jsonl", synth["heldout"])
+    synth = {split: list(Synth(seed).examples(SYNTH_SIZES[split])) for split, seed in SYNTH_SEEDS.items()
+             if split != "heldout"}
+    write_jsonl(HELDOUT / "heldout_cluener.jsonl", real_held)
+    # The synthetic held-out set is generated once and committed: Faker's output
+    # changes between Faker versions, and a fixed set keeps models comparable.
+    heldout_synthetic = HELDOUT / "heldout_synthetic.jsonl"
+    if args.regenerate_heldout or not heldout_synthetic.exists():
+        write_jsonl(heldout_synthetic, list(Synth(SYNTH_SEEDS["heldout"]).examples(SYNTH_SIZES["heldout"])))
+    held_texts = {text for text, _ in read_jsonl(heldout_synthetic)} | {text for text, _ in real_held}
+    # A bare bank name can come out of the generator for both sets: never train on a held-out text.
+    synth = {split: [e for e in examples if e[0] not in held_texts] for split, examples in synth.items()}
+    augmented = [] if args.no_augment else augment(real_train, copies=args.augment_copies)
 
     train = halfwidth_share(real_train + augmented + synth["train"])
     random.Random(SPLIT_SEED + 1).shuffle(train)
@@ -231,6 +245,7 @@ def main(argv: list[str] | None = None) -> None:
     to_docbin(nlp, train).to_disk(out / "train.spacy")
     to_docbin(nlp, dev).to_disk(out / "dev.spacy")
     write_jsonl(out / "dev_cluener.jsonl", real_dev)
+    write_jsonl(out / "dev_synthetic.jsonl", synth["dev"])
 
     from lexicon import build_lexicon_pipeline
 
@@ -238,7 +253,7 @@ def main(argv: list[str] | None = None) -> None:
     build_lexicon_pipeline(out / "lexicon", extra_chars=chars, aliases={chr(v): chr(k) for k, v in HALFWIDTH.items()
                                                                        if 0xFF01 <= k <= 0xFF5E})
     print(f"CLUENER: {len(real_train)} train, {len(real_dev)} dev, {len(real_held)} held out; "
-          f"synthetic: {len(synth['train'])} train, {len(synth['dev'])} dev, {len(synth['heldout'])} held out; "
+          f"synthetic: {len(synth['train'])} train, {len(synth['dev'])} dev; "
           f"augmented: {len(augmented)}; total train {len(train)}, dev {len(dev)}")
 
 
