@@ -22,12 +22,12 @@ from threadpoolctl import ThreadpoolController
 from piiscan.validators.names import NAME_DOTS, ROLE_WORDS
 
 # The model reads prose (six Chinese characters close together) and record
-# lines: Chinese characters beside a number of seven digits or more
+# lines: Chinese characters near (≤ 40 characters) a number of seven digits or more
 # (孟和15627507760, 刘健（110108…）) or before a sex (邓渊，男). A cell of a few
 # characters alone (王芳) is left to the rules, which see its column header and
 # cost far less than a model call (~0.3 ms however short the text).
 PROSE = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]{0,3}" * 6)
-RECORD = re.compile(r"[\u4e00-\u9fff]{2}[^\n]*?\d(?:[\d -]?\d){6}|\d(?:[\d -]?\d){6}[^\n]*?[\u4e00-\u9fff]{2}"
+RECORD = re.compile(r"[\u4e00-\u9fff]{2}[^\n]{0,40}?\d(?:[ -]?\d){6}|\d(?:[ -]?\d){6}[^\n]{0,40}?[\u4e00-\u9fff]{2}"
                     r"|[\u4e00-\u9fff]{2}[^\u4e00-\u9fff\n]{0,3}[男女](?![\u4e00-\u9fff])")
 
 
