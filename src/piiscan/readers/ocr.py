@@ -6,6 +6,7 @@ a second or two per page."""
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from typing import Iterator, Optional
@@ -66,6 +67,8 @@ def ocr_lines(image: Image.Image, where: dict) -> Iterator[TextUnit]:
     gray = image.convert("L")
     if scale < 1.0:
         gray = gray.resize((int(image.width * scale), int(image.height * scale)))
+    # One thread per Tesseract (it would take every core): scans run files in parallel themselves.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     data = pytesseract.image_to_data(gray, lang=LANGUAGES, output_type=pytesseract.Output.DICT)
     lines: dict[tuple, list[int]] = {}
     for i, word in enumerate(data["text"]):
