@@ -181,3 +181,12 @@ def test_the_detector_reads_the_tagger_with_numpy_ops_and_restores_the_callers_o
     assert get_current_ops() is before
     tagger = detector.analyzer.nlp_engine.nlp["zh"].get_pipe("tagger")
     assert isinstance(tagger.model.ops, NumpyOps) and not tagger.model.ops.use_blis
+
+
+def test_a_span_that_stops_inside_a_latin_word_is_widened_to_the_word():
+    from piiscan.ner import whole_words
+
+    text = "Howard接受了采访，张伟13800138000"
+    assert whole_words(text, 3, 6) == (0, 6)        # How|ard -> Howard
+    assert whole_words(text, 0, 2) == (0, 6)
+    assert whole_words(text, 12, 14) == (12, 14)    # 张伟 beside digits stays 张伟

@@ -26,7 +26,7 @@ from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from piiscan.model import Detection
-from piiscan.ner import TaggerEntities, numpy_ops, plausible_ner_span, worth_reading
+from piiscan.ner import TaggerEntities, numpy_ops, plausible_ner_span, whole_words, worth_reading
 from piiscan.normalize import to_halfwidth
 from piiscan.recognizer import Hit, ValidatedPatternRecognizer, load_recognizers
 from piiscan.resources import models_dir
@@ -213,6 +213,7 @@ class Detector:
                 start += 1
             while end > start and text[end - 1].isspace():
                 end -= 1
+            start, end = whole_words(text, start, end)
             value = text[start:end]
             if not plausible_ner_span(entity_type, value):
                 continue

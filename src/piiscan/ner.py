@@ -50,6 +50,20 @@ def plausible_ner_span(entity_type: str, value: str) -> bool:
     return True
 
 
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened to whole Latin words and numbers: the model reads characters
+    and sometimes stops inside one (How|ard, Val|ve); a name is never part of a word."""
+    while start > 0 and _alnum(text[start - 1]) and _alnum(text[start]):
+        start -= 1
+    while end < len(text) and _alnum(text[end - 1]) and _alnum(text[end]):
+        end += 1
+    return start, end
+
+
+def _alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
 @contextmanager
 def numpy_ops() -> Iterator[None]:
     """Build models inside with thinc's NumpyOps (numpy's OpenBLAS) instead of its
