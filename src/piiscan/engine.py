@@ -170,6 +170,18 @@ class Detector:
         # Our own tagger is read directly (piiscan.ner); another model goes through Presidio.
         self._tagger = TaggerEntities(nlp) if nlp is not None and TaggerEntities.usable(nlp) else None
         self.entities = sorted({r.supported_entities[0] for r in self._patterns} | set(self._nlp_entities))
+        self._under_header: dict[str, frozenset[int]] = {}
+
+    def _run_under(self, header: str) -> frozenset[int]:
+        """Recognizers (by id) worth running on every cell under this header: a table
+        repeats one header for thousands of cells, so it is weighed once."""
+        plan = self._under_header.get(header)
+        if plan is None:
+            if len(self._under_header) > 10_000:
+                self._under_header.clear()
+            plan = frozenset(id(r) for r in self._patterns if r.applies_to_header(header))
+            self._under_header[header] = plan
+        return plan
 
     def detect(self, text: str, header: Optional[str] = None) -> list[Detection]:
         """Detections in `text`; offsets point into `text` as given."""
@@ -177,11 +189,12 @@ class Detector:
             return []
         halfwidth = to_halfwidth(text)
         context = [to_halfwidth(header)] if header else None
+        under = self._run_under(context[0]) if context else frozenset()
         found: list[Detection] = []
         for core_start, core_end, start, end in windows(halfwidth, self.window, self.margin):
             chunk = halfwidth[start:end]
             for recognizer in self._patterns:
-                if not (recognizer.prefilter.search(chunk) or (context and recognizer.applies_to_header(context[0]))):
+                if not (id(recognizer) in under or recognizer.prefilter.search(chunk)):
                     continue
                 for hit in recognizer.contextualise(chunk, recognizer.find(chunk), context):
                     if hit.score >= self.min_score and core_start <= start + hit.start < core_end:
