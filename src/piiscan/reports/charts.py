@@ -5,9 +5,29 @@ is escaped; sizes are in CSS pixels."""
 from __future__ import annotations
 
 import math
+import unicodedata
 from html import escape
 
 FONT = "font-family:'Noto Sans CJK SC','WenQuanYi Zen Hei','Microsoft YaHei',sans-serif"
+
+
+def _columns(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def _fit_tail(label: str, units: int) -> str:
+    """The end of `label` in at most `units` half-width columns (a Chinese character
+    takes two), with … in front when cut: long file paths and type names keep
+    their informative end."""
+    if sum(map(_columns, label)) <= units:
+        return label
+    width, kept = 1, []  # one column for the ellipsis
+    for ch in reversed(label):
+        if width + _columns(ch) > units:
+            break
+        width += _columns(ch)
+        kept.append(ch)
+    return "…" + "".join(reversed(kept))
 
 
 def _num(value: float) -> str:
@@ -64,7 +84,7 @@ def bars(items: list[tuple[str, float]], colour: str = "#2563eb", width: int = 6
         y = 5 + k * row
         length = max(span * value / top, 1 if value else 0)
         fill = colours[k] if colours else colour
-        shown = label if len(label) <= 34 else "…" + label[-33:]
+        shown = _fit_tail(label, (label_width - 10) * 2 // 13)  # 12px text: ~6.5px a half-width column
         parts.append(f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" font-size="12" fill="#374151">'
                      f'{escape(shown)}<title>{escape(label)}</title></text>'
                      f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row - 8}" rx="3" '
