@@ -12,7 +12,7 @@ resident memory of each child (ru_maxrss from wait4), and the ratio full/extract
 
 The roster has one person per row (name, ID, mobile, card, address, balance): a
 million people, three million identifiers for the distinct-individuals count. The
-CSV is a bank-statement ledger: 1,000,000 counterparties repeated over ~7 million
+CSV is a bank-statement ledger: 1,000,000 counterparties repeated over ~10 million
 transactions, with names, IDs, cards and a phone in every sixth note. All values are
 generated (valid checksums computed here), no real person's.
 """
@@ -83,7 +83,7 @@ def make_xlsx(path: Path, rows: int) -> None:
 
 def make_csv(path: Path, gigabytes: float, seed: int = 3) -> int:
     """A bank-statement ledger (流水) of transactions with counterparties, streamed to disk;
-    returns its rows. About 300 bytes and three identifiers a row."""
+    returns its rows. About 200 bytes and three or four identifiers a row."""
     rng = random.Random(seed)
     target, rows, written = int(gigabytes * (1 << 30)), 0, 0
     with path.open("w", encoding="utf-8", newline="") as out:
