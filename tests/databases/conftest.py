@@ -8,7 +8,6 @@ numbers with Luhn under a real BIN (622202, ICBC), names from common surnames.""
 
 from __future__ import annotations
 
-import os
 import random
 import sqlite3
 import uuid
@@ -18,12 +17,13 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from piiscan.fingerprint import Fingerprinter
 from piiscan.scan import Scanner
 from piiscan.validators.bank_card import luhn_valid
 from piiscan.validators.resident_id import gb11643_check_char
+from servers import require_server
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 MARIA_URL = "mysql+pymysql://root@127.0.0.1:3306/test?charset=utf8mb4"
@@ -131,17 +131,7 @@ def make_sqlite(path: Path, tables: list[Table]) -> Path:
 
 
 def server(url: str, label: str) -> str:
-    try:
-        engine = create_engine(url)
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        engine.dispose()
-        return url
-    except Exception as e:
-        message = f"{label} at {url.split('@')[1]} unavailable ({type(e).__name__})"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message + " — CI requires it (.ci/run starts it)")
-    pytest.skip(message)
+    return require_server(f"{label} at {url.split('@')[1]}", [url])
 
 
 def unique(prefix: str) -> str:

@@ -5,13 +5,13 @@ With CI=true a missing server is a failure; elsewhere the test is skipped with t
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from piiscan.inventory.run import Options, scan_inventory
+from servers import require_server
 
 from .conftest import make_tree, snapshot
 
@@ -20,21 +20,8 @@ pytestmark = pytest.mark.db
 
 
 def _server_url() -> str:
-    reasons = []
-    for user in ("postgres", "root"):
-        url = f"postgresql+psycopg://{user}@127.0.0.1:5432/test"
-        try:
-            engine = create_engine(url)
-            with engine.connect() as conn:
-                conn.execute(text("select 1"))
-            engine.dispose()
-            return url
-        except Exception as e:
-            reasons.append(f"{user}: {type(e).__name__}")
-    message = f"PostgreSQL at 127.0.0.1:5432/test unavailable ({'; '.join(reasons)})"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message + " — CI requires it (.ci/run starts it)")
-    pytest.skip(message)
+    return require_server("PostgreSQL at 127.0.0.1:5432/test",
+                          [f"postgresql+psycopg://{user}@127.0.0.1:5432/test" for user in ("postgres", "root")])
 
 
 @pytest.fixture

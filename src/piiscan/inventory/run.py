@@ -19,7 +19,7 @@ from typing import Any, Callable, Optional
 from piiscan import __version__
 from piiscan.inventory.store import Inventory, InventoryLocked
 from piiscan.readers import reader_for
-from piiscan.walk import Entry, Problem, walk
+from piiscan.walk import Problem, walk
 
 EXIT_CLEAN, EXIT_NEW_PI, EXIT_ERROR = 0, 1, 2
 BATCH_FILES = int(os.environ.get("PIISCAN_BATCH_FILES", "200"))  # files per transaction
