@@ -1,6 +1,7 @@
 import pytest
 
 from piiscan.fingerprint import Fingerprinter
+from piiscan.readers.ocr import ocr_unavailable
 from piiscan.scan import Scanner
 
 ID = "11010519491231002X"
@@ -30,3 +31,14 @@ def require_tool(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture
+def no_tesseract(tmp_path, monkeypatch):
+    """Tesseract off the PATH for one test; the OCR check is cached, so it is cleared
+    before and after."""
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    ocr_unavailable.cache_clear()
+    yield
+    monkeypatch.undo()
+    ocr_unavailable.cache_clear()

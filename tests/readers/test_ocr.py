@@ -76,15 +76,9 @@ def test_only_pdf_pages_without_text_are_read_by_ocr(scanner, font, tmp_path):
     assert found[0]["page"] == 2 and found[0]["dpi"] == 300 and len(found[0]["box"]) == 4
 
 
-def test_without_tesseract_a_clear_one_line_message(scanner, tmp_path, monkeypatch):
+def test_without_tesseract_a_clear_one_line_message(scanner, tmp_path, no_tesseract):
     path = tmp_path / "scan.png"
     Image.new("RGB", (200, 200), "white").save(path)
-    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on it
-    ocr_unavailable.cache_clear()
-    try:
-        reason = scanner.scan_file(path).error.reason
-    finally:
-        monkeypatch.undo()
-        ocr_unavailable.cache_clear()
+    reason = scanner.scan_file(path).error.reason
     assert reason in ("OCR needs Tesseract: apt-get install tesseract-ocr tesseract-ocr-chi-sim",
                       "OCR needs the ocr extra: pip install 'piiscan[ocr]'")

@@ -2,7 +2,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from piiscan.readers.ocr import ocr_unavailable
 
 from .conftest import ID, MOBILE, where
 
@@ -27,19 +26,13 @@ def test_pages_and_lines(scanner, tmp_path):
     assert where(result, "CN_MOBILE") == [({"page": 2, "line": 3}, 5, 16)]
 
 
-def test_a_pdf_without_text_is_reported_when_ocr_cannot_read_it(scanner, tmp_path, monkeypatch):
+def test_a_pdf_without_text_is_reported_when_ocr_cannot_read_it(scanner, tmp_path, no_tesseract):
     path = tmp_path / "scan.pdf"
     c = canvas.Canvas(str(path))
     c.rect(100, 100, 200, 200, fill=1)
     c.showPage()
     c.save()
-    monkeypatch.setenv("PATH", str(tmp_path))  # no Tesseract on it
-    ocr_unavailable.cache_clear()
-    try:
-        reason = scanner.scan_file(path).error.reason
-    finally:
-        monkeypatch.undo()
-        ocr_unavailable.cache_clear()
+    reason = scanner.scan_file(path).error.reason
     assert reason.startswith("no text layer on any of 1 pages (scanned images?); OCR needs")
 
 
