@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import Engine, create_engine, delete, event, insert, select, update
+from sqlalchemy import Engine, bindparam, create_engine, delete, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from piiscan.inventory import schema
-from piiscan.inventory.history import PAIR_COLUMNS, pair_events, pi_pairs, write_run_totals
+from piiscan.inventory.history import CHUNK, PAIR_COLUMNS, pair_events, pi_pairs, write_run_totals
 from piiscan.inventory.migrations import migrate
 
 STALE_AFTER = timedelta(minutes=10)  # a lock without heartbeat for this long can be taken over
@@ -168,41 +168,46 @@ class Inventory:
 
     def commit_batch(self, run_id: int, items: Iterable[tuple[dict, dict]]) -> dict[str, int]:
         """Write files with their findings and summaries in one transaction.
-        Each item: (file facts: path, size, mtime_ns, inode, mode, uid; result from parallel.scan_one)."""
+        Each item: (file facts: path, size, mtime_ns, inode, mode, uid; result from parallel.scan_one).
+
+        Set-wise, a few statements per batch rather than per file: the coordinator
+        writes for every worker, so its cost per file bounds the whole scan."""
         f, fi, fs = schema.files, schema.findings, schema.file_summaries
+        batch = {facts["path"]: (facts, result) for facts, result in items}  # one result a file
         counts = dict.fromkeys(COUNTERS, 0)
-        events: list[dict] = []
         with self.engine.begin() as conn:
-            for facts, result in items:
-                row = {"size": facts.get("size"), "mtime_ns": facts.get("mtime_ns"), "inode": facts.get("inode"),
-                       "owner": facts.get("uid"), "mode": facts.get("mode"), "reader": result.get("reader"),
-                       "status": result["status"], "error": result.get("error"),
-                       "content_hash": result.get("content_hash"), "last_run": run_id}
-                file_id = conn.execute(select(f.c.id).where(f.c.path == facts["path"])).scalar()
-                old: dict = {}
-                if file_id is None:
-                    file_id = conn.execute(insert(f).values(path=facts["path"], first_run=run_id, **row)
-                                           ).inserted_primary_key[0]
-                else:
-                    old = pi_pairs(conn.execute(select(*PAIR_COLUMNS).where(
-                        fi.c.file_id == file_id, fi.c.personal)).mappings())
-                    conn.execute(update(f).where(f.c.id == file_id).values(**row))
-                    conn.execute(delete(fi).where(fi.c.file_id == file_id))
-                    conn.execute(delete(fs).where(fs.c.file_id == file_id))
+            ids = _file_ids(conn, list(batch))
+            old = _held_pairs(conn, list(ids.values()))
+            for chunk in _chunks(list(ids.values())):
+                conn.execute(delete(fi).where(fi.c.file_id.in_(chunk)))
+                conn.execute(delete(fs).where(fs.c.file_id.in_(chunk)))
+            rows = {path: _file_row(facts, result, run_id) for path, (facts, result) in batch.items()}
+            known = [dict({f"new_{k}": v for k, v in rows[path].items()}, file_id=file_id)
+                     for path, file_id in ids.items()]
+            if known:
+                conn.execute(update(f).where(f.c.id == bindparam("file_id")).values(
+                    {k: bindparam(f"new_{k}") for k in FILE_COLUMNS}), known)
+            added = [path for path in batch if path not in ids]
+            if added:
+                conn.execute(insert(f), [dict(rows[path], path=path, first_run=run_id) for path in added])
+                ids.update(_file_ids(conn, added))
+            found_rows, summaries, events = [], [], []
+            for path, (facts, result) in batch.items():
+                file_id = ids[path]
                 found = result.get("findings") or []
-                if found:
-                    conn.execute(insert(fi), [dict(r, file_id=file_id, run_id=run_id) for r in found])
-                new = pi_pairs(r for r in found if r["personal"])
-                counts["new_pi"] += len(new.keys() - old.keys())
-                events.extend(pair_events(run_id, file_id, old, new))
+                found_rows.extend(dict(r, file_id=file_id, run_id=run_id) for r in found)
+                held, new = old.get(file_id, {}), pi_pairs(r for r in found if r["personal"])
+                counts["new_pi"] += len(new.keys() - held.keys())
+                events.extend(pair_events(run_id, file_id, held, new))
                 if result.get("summary"):
-                    conn.execute(insert(fs).values(file_id=file_id, run_id=run_id, **result["summary"]))
+                    summaries.append(dict(result["summary"], file_id=file_id, run_id=run_id))
                 counts["findings"] += len(found)
                 counts["files_read"] += result["status"] in ("ok", "error") and result.get("read", True)
                 counts["files_error"] += result["status"] == "error"
                 counts["bytes_read"] += result.get("bytes", 0)
-            if events:
-                conn.execute(insert(schema.pi_events), events)
+            for table, values in ((fi, found_rows), (fs, summaries), (schema.pi_events, events)):
+                if values:
+                    conn.execute(insert(table), values)
             self.add_counts(run_id, counts, conn)
             conn.execute(update(schema.scan_lock).where(schema.scan_lock.c.pid == self.pid).values(
                 heartbeat_at=now(), run_id=run_id))
@@ -227,6 +232,37 @@ class Inventory:
                 conn.execute(update(f).where(f.c.path.in_(chunk)).values(status="removed", last_run=run_id))
             self.add_counts(run_id, {"files_removed": len(paths)}, conn)
         return len(paths)
+
+
+FILE_COLUMNS = ("size", "mtime_ns", "inode", "owner", "mode", "reader", "status", "error", "content_hash", "last_run")
+
+
+def _file_row(facts: dict, result: dict, run_id: int) -> dict:
+    return {"size": facts.get("size"), "mtime_ns": facts.get("mtime_ns"), "inode": facts.get("inode"),
+            "owner": facts.get("uid"), "mode": facts.get("mode"), "reader": result.get("reader"),
+            "status": result["status"], "error": result.get("error"),
+            "content_hash": result.get("content_hash"), "last_run": run_id}
+
+
+def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
+    return (values[i:i + size] for i in range(0, len(values), size))
+
+
+def _file_ids(conn, paths: list[str]) -> dict[str, int]:
+    f = schema.files
+    return {path: file_id for chunk in _chunks(paths)
+            for path, file_id in conn.execute(select(f.c.path, f.c.id).where(f.c.path.in_(chunk)))}
+
+
+def _held_pairs(conn, file_ids: list[int]) -> dict[int, dict]:
+    """The personal (entity type, fingerprint) pairs each file holds now, by file id."""
+    fi = schema.findings
+    rows: dict[int, list] = {}
+    for chunk in _chunks(file_ids):
+        for r in conn.execute(select(fi.c.file_id, *PAIR_COLUMNS).where(fi.c.file_id.in_(chunk), fi.c.personal)
+                              ).mappings():
+            rows.setdefault(r["file_id"], []).append(r)
+    return {file_id: pi_pairs(held) for file_id, held in rows.items()}
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
