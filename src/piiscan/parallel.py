@@ -113,8 +113,23 @@ def scan_chunk(tasks: list[dict], settings: dict) -> list[dict]:
     return [scan_one(t, settings) for t in tasks]
 
 
-def chunks(tasks: list[dict], size: int) -> list[list[dict]]:
-    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
+def chunks(tasks: list[dict], size: int, max_bytes: int = 8 << 20) -> list[list[dict]]:
+    """Units of work of at most `size` files and about `max_bytes`, largest files
+    first: a big file handed out last would keep one worker busy while the others
+    idle (longest-processing-time-first scheduling)."""
+    parts: list[list[dict]] = []
+    part: list[dict] = []
+    total = 0
+    for task in sorted(tasks, key=lambda t: -(t.get("size") or 0)):
+        grows = task.get("size") or 0
+        if part and (len(part) >= size or total + grows > max_bytes):
+            parts.append(part)
+            part, total = [], 0
+        part.append(task)
+        total += grows
+    if part:
+        parts.append(part)
+    return parts
 
 
 # --- local pool -----------------------------------------------------------------

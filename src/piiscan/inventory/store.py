@@ -164,7 +164,7 @@ class Inventory:
         with self.engine.connect() as conn:
             rows = conn.execute(select(f.c.path, f.c.id, f.c.size, f.c.mtime_ns, f.c.inode, f.c.content_hash,
                                        f.c.status, f.c.last_run))
-            return {row[0]: Known(*row[1:]) for row in rows}
+            return {row[0]: Known(*row[1:]) for row in rows.all()}  # one fetch, not a row at a time
 
     def commit_batch(self, run_id: int, items: Iterable[tuple[dict, dict]]) -> dict[str, int]:
         """Write files with their findings and summaries in one transaction.
