@@ -133,12 +133,20 @@ def chunks(tasks: list[dict], size: int, max_bytes: int = 8 << 20) -> list[list[
 
 
 # --- local pool -----------------------------------------------------------------
+READY = "ready"  # a worker's first message: its scanner is built
 # Results go back over a Pipe, not a Queue: Queue.put starts a feeder thread, and
 # under a tight RLIMIT_AS that thread cannot start and put() waits forever.
 def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int]) -> None:
     if memory_limit:
         import resource
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    if not settings.get("extract_only"):
+        # Built before the first file, so the per-file time limit counts file time only.
+        try:
+            _scanner(settings)
+        except MemoryError:
+            pass  # the first file reports it
+    outbox.send(READY)
     while True:
         chunk = inbox.get()
         if chunk is None:
@@ -172,7 +180,7 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
     pending = chunks(tasks, chunk_size)
     pending.reverse()
     slots = [_Slot(ctx, settings, memory_limit) for _ in range(max(1, min(jobs, len(pending))))]
-    startup = 120.0  # building the analyzer takes a while on a busy machine
+    startup = 120.0  # until a worker is READY: building the analyzer takes a while on a busy machine
     first = {s.proc.pid: True for s in slots}
 
     def feed(slot: _Slot) -> None:
@@ -195,7 +203,10 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
                 except (EOFError, OSError):  # died mid-file: handled below
                     slot.eof = True
                     continue
-                first[slot.proc.pid] = False
+                if result == READY:
+                    first[slot.proc.pid] = False
+                    slot.since = time.monotonic()
+                    continue
                 task = slot.chunk.pop(0)
                 slot.since = time.monotonic()
                 yield task, result
