@@ -134,6 +134,7 @@ def chunks(tasks: list[dict], size: int, max_bytes: int = 8 << 20) -> list[list[
 
 # --- local pool -----------------------------------------------------------------
 READY = "ready"  # a worker's first message: its scanner is built
+AHEAD = 2  # chunks queued with each worker
 # Results go back over a Pipe, not a Queue: Queue.put starts a feeder thread, and
 # under a tight RLIMIT_AS that thread cannot start and put() waits forever.
 def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int]) -> None:
@@ -167,7 +168,8 @@ class _Slot:
         self.proc.start()
         outbox.close()  # the worker holds the only write end: EOF when it dies
         self.eof = False
-        self.chunk: list[dict] = []
+        self.chunk: list[dict] = []  # tasks sent and not yet answered, in order
+        self.parts: list[int] = []  # their chunks' sizes
         self.since = time.monotonic()
 
 
@@ -184,10 +186,21 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
     first = {s.proc.pid: True for s in slots}
 
     def feed(slot: _Slot) -> None:
-        if pending and not slot.chunk:
-            slot.chunk = list(pending.pop())
-            slot.since = time.monotonic()
-            slot.inbox.put(slot.chunk)
+        """Keep AHEAD chunks with each worker, so it goes on reading while the
+        coordinator commits a batch."""
+        while pending and len(slot.parts) < AHEAD:
+            part = pending.pop()
+            if not slot.chunk:
+                slot.since = time.monotonic()
+            slot.chunk.extend(part)
+            slot.parts.append(len(part))
+            slot.inbox.put(part)
+
+    def answered(slot: _Slot) -> dict:
+        slot.parts[0] -= 1
+        if not slot.parts[0]:
+            slot.parts.pop(0)
+        return slot.chunk.pop(0)
 
     for s in slots:
         feed(s)
@@ -207,7 +220,7 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
                     first[slot.proc.pid] = False
                     slot.since = time.monotonic()
                     continue
-                task = slot.chunk.pop(0)
+                task = answered(slot)
                 slot.since = time.monotonic()
                 yield task, result
                 feed(slot)
@@ -217,7 +230,7 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
                 limit = time_limit + (startup if first.get(slot.proc.pid) else 0)
                 dead = slot.eof or (not slot.proc.is_alive() and not slot.results.poll())
                 if dead or time.monotonic() - slot.since > limit:
-                    task = slot.chunk.pop(0)
+                    task = answered(slot)
                     rest = slot.chunk
                     slot.proc.kill()
                     slot.proc.join(5)

@@ -7,20 +7,25 @@ at most the batch in flight and never half a file.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from dataclasses import dataclass
+from operator import itemgetter
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import Engine, bindparam, create_engine, delete, event, insert, select, update
+from sqlalchemy import JSON, Engine, bindparam, create_engine, delete, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import column as sql_column
+from sqlalchemy.sql import table as sql_table
 
 from piiscan.inventory import schema
 from piiscan.inventory.history import CHUNK, PAIR_COLUMNS, pair_events, pi_pairs, write_run_totals
 from piiscan.inventory.migrations import migrate
 
 STALE_AFTER = timedelta(minutes=10)  # a lock without heartbeat for this long can be taken over
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 COUNTERS = ("files_seen", "files_read", "files_unchanged", "files_error", "files_removed", "bytes_read",
             "findings", "new_pi")
 
@@ -206,8 +211,7 @@ class Inventory:
                 counts["files_error"] += result["status"] == "error"
                 counts["bytes_read"] += result.get("bytes", 0)
             for table, values in ((fi, found_rows), (fs, summaries), (schema.pi_events, events)):
-                if values:
-                    conn.execute(insert(table), values)
+                _bulk_insert(conn, table, values)
             self.add_counts(run_id, counts, conn)
             conn.execute(update(schema.scan_lock).where(schema.scan_lock.c.pid == self.pid).values(
                 heartbeat_at=now(), run_id=run_id))
@@ -242,6 +246,33 @@ def _file_row(facts: dict, result: dict, run_id: int) -> dict:
             "owner": facts.get("uid"), "mode": facts.get("mode"), "reader": result.get("reader"),
             "status": result["status"], "error": result.get("error"),
             "content_hash": result.get("content_hash"), "last_run": run_id}
+
+
+def _bulk_insert(conn, table, rows: list[dict]) -> None:
+    """INSERT many rows (all with the same keys) through the driver's executemany.
+    SQLAlchemy processes each row's parameters in Python (JSON, booleans), which cost
+    the coordinator more than SQLite's own insert; here the statement is compiled
+    once and only JSON columns are touched (encoded as SQLAlchemy's JSON type would)."""
+    if not rows:
+        return
+    keys = list(rows[0])
+    schema_name = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
+    # A plain table clause: the inventory's schema written out, no RETURNING, no casts.
+    target = sql_table(table.name, *(sql_column(k) for k in keys), schema=schema_name)
+    compiled = insert(target).compile(dialect=conn.dialect)
+    as_json = {c.key for c in table.columns if isinstance(c.type, JSON)} & set(keys)
+    if compiled.positiontup:  # ? placeholders (SQLite)
+        order = compiled.positiontup
+        pick, json_at = itemgetter(*order), [i for i, k in enumerate(order) if k in as_json]
+        params: list = []
+        for row in rows:
+            values = list(pick(row))
+            for i in json_at:
+                values[i] = _JSON(values[i])
+            params.append(tuple(values))
+    else:  # %(name)s placeholders (psycopg)
+        params = [dict(row, **{k: _JSON(row[k]) for k in as_json}) for row in rows]
+    conn.exec_driver_sql(compiled.string, params)
 
 
 def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
