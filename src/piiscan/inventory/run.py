@@ -159,19 +159,16 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
                 continue  # done before this run was cut short
             same = (k is not None and k.size == item.size and k.mtime_ns == item.mtime_ns and k.inode == item.inode
                     and k.status in ("ok", "unsupported"))
-            fact = {"path": item.path, "size": item.size, "mtime_ns": item.mtime_ns,
-                    "inode": item.inode, "mode": item.mode, "uid": item.uid}
             if options.incremental and same and (not options.verify_hash or k.status == "unsupported"):
                 unchanged += 1  # not opened, not even to peek at its header (reader_for does for unknown suffixes)
                 continue
+            fact = {"path": item.path, "size": item.size, "mtime_ns": item.mtime_ns,
+                    "inode": item.inode, "mode": item.mode, "uid": item.uid}
             if reader_for(Path(item.path)) is None:  # recorded here: no worker hashes a 4 GB .iso
                 problems.append((fact, {"status": "unsupported", "reader": None, "read": False}))
                 continue
             task = {"path": item.path, "size": item.size}
-            if options.incremental and same:
-                if not options.verify_hash:
-                    unchanged += 1
-                    continue
+            if options.incremental and same:  # --verify-hash: the worker re-reads it only if its hash changed
                 task["verify_hash"] = k.content_hash
             tasks.append(task)
             facts[item.path] = fact

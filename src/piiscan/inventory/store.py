@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-from dataclasses import dataclass
 from operator import itemgetter
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Optional
@@ -53,17 +52,6 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-@dataclass
-class Known:
-    id: int
-    size: Optional[int]
-    mtime_ns: Optional[int]
-    inode: Optional[int]
-    content_hash: Optional[str]
-    status: str
-    last_run: int
 
 
 class Inventory:
@@ -164,12 +152,14 @@ class Inventory:
             return [dict(m) for m in conn.execute(select(r).order_by(r.c.id.desc()).limit(limit)).mappings()]
 
     # --- files ------------------------------------------------------------------
-    def known_files(self) -> dict[str, Known]:
+    def known_files(self) -> dict[str, Any]:
+        """path -> its row (attributes id, size, mtime_ns, inode, content_hash, status,
+        last_run); the rows themselves, so no object is built per file."""
         f = schema.files
         with self.engine.connect() as conn:
             rows = conn.execute(select(f.c.path, f.c.id, f.c.size, f.c.mtime_ns, f.c.inode, f.c.content_hash,
                                        f.c.status, f.c.last_run))
-            return {row[0]: Known(*row[1:]) for row in rows.all()}  # one fetch, not a row at a time
+            return {row.path: row for row in rows.all()}
 
     def commit_batch(self, run_id: int, items: Iterable[tuple[dict, dict]]) -> dict[str, int]:
         """Write files with their findings and summaries in one transaction.
