@@ -6,7 +6,7 @@ import pytest
 
 from piiscan.validators import get
 from piiscan.validators.bank_card import bin_lookup, luhn_valid
-from piiscan.validators.phone import validate_landline, validate_mobile
+from piiscan.validators.phone import _parse_cn, validate_landline, validate_mobile
 from piiscan.validators.resident_id import (age_band, gb11643_check_char, is_valid_resident_id,
                                             upgrade_legacy_id, validate_resident_id)
 from piiscan.validators.uscc import gb11714_check_char, gb32100_check_char, is_valid_uscc
@@ -55,6 +55,26 @@ def test_gb32100_and_gb11714_worked_examples():
 ])
 def test_mobile_blocks(number, valid):
     assert (validate_mobile(number).score > 0) == valid
+
+
+def test_mobile_block_cache_agrees_with_phonenumbers_on_every_block():
+    """validate_mobile decides by the 7-digit block; phonenumbers, asked about the whole
+    number, must agree for random numbers in every 5-digit prefix 1xxxx."""
+    import random
+
+    import phonenumbers
+    from phonenumbers import PhoneNumberType, carrier
+
+    rng = random.Random(5)
+    for prefix in range(10000, 20000):
+        digits = f"{prefix}{rng.randrange(10**6):06d}"
+        number = _parse_cn(digits)
+        mobile = number is not None and phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (
+            PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+        verdict = validate_mobile(digits)
+        assert (verdict.score > 0) == mobile, digits
+        if mobile:
+            assert verdict.metadata["carrier"] == (carrier.name_for_number(number, "zh") or "unknown"), digits
 
 
 @pytest.mark.parametrize("number, valid", [

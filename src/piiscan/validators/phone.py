@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberType, carrier
@@ -16,7 +17,7 @@ _EXTENSION = re.compile(r"\s*(?:-|转|ext\.?|x)\s*(\d{1,6})$", re.IGNORECASE)
 def _parse_cn(digits: str) -> phonenumbers.PhoneNumber | None:
     try:
         return phonenumbers.parse(digits, "CN")
-    except phonenumbers.NumberParseException:
+    except (phonenumbers.NumberParseException, AssertionError):  # 116… trips an assert inside phonenumbers
         return None
 
 
@@ -33,14 +34,28 @@ def _national(value: str) -> str:
 
 def validate_mobile(value: str) -> Verdict:
     digits = _national(value)
-    number = _parse_cn(digits)
-    if number is None or len(digits) != 11 or not phonenumbers.is_valid_number(number):
+    if len(digits) != 11 or not (digits.isascii() and digits.isdigit()):
         return REJECT
+    carrier_name = _mobile_block(digits[:7])
+    if carrier_name is None:
+        return REJECT
+    return Verdict(0.75, "valid CN mobile block (phonenumbers)", digits, metadata={"carrier": carrier_name})
+
+
+@lru_cache(maxsize=65536)
+def _mobile_block(block: str) -> str | None:
+    """The carrier of a 7-digit mobile block (号段), None if it is not a mobile block.
+    phonenumbers decides both within the first 7 digits of an 11-digit mobile
+    (its CN mobile pattern is a prefix of at most 5 digits then \\d{6}; its carrier
+    prefixes are shorter), so one parse per block serves a whole ledger: a parse
+    costs ~100 µs, most of a phone finding's cost before this cache."""
+    number = _parse_cn(block + "0000")
+    if number is None or not phonenumbers.is_valid_number(number):
+        return None
     if phonenumbers.number_type(number) not in (PhoneNumberType.MOBILE,
                                                 PhoneNumberType.FIXED_LINE_OR_MOBILE):
-        return REJECT
-    meta = {"carrier": carrier.name_for_number(number, "zh") or "unknown"}
-    return Verdict(0.75, "valid CN mobile block (phonenumbers)", digits, metadata=meta)
+        return None
+    return carrier.name_for_number(number, "zh") or "unknown"
 
 
 def validate_landline(value: str) -> Verdict:
