@@ -62,18 +62,29 @@ def _policy_reason(policy: Policy, finding: Finding, tier: Tier) -> str:
     return f"policy: {finding.entity_type} ({label}) is JR/T 0171 {tier.jrt0171}, JR/T 0197 level {tier.jrt0197}{sensitive}"
 
 
+def _rule_sets(policy: Policy) -> tuple[frozenset, ...]:
+    rules = policy.rules
+    return (frozenset(rules.names), frozenset(rules.strong_identifiers) | frozenset(rules.names),
+            frozenset(rules.identity_documents_and_accounts), frozenset(rules.authentication),
+            frozenset(rules.accounts))
+
+
 def classify_record(policy: Policy, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
     """Tiers for the findings of one record, and the record's flags."""
     rules = policy.rules
+    names, identifying, documents, authentication, accounts = policy.derived("rule sets", lambda: _rule_sets(policy))
     types = {f.entity_type for f in findings}
-    has_name = bool(types & set(rules.names))
-    identified = bool(types & (set(rules.strong_identifiers) | set(rules.names)))
-    identifiable = has_name and bool(types & set(rules.identity_documents_and_accounts))
-    auth_with_account = bool(types & set(rules.authentication)) and bool(types & set(rules.accounts))
+    has_name = bool(types & names)
+    identified = bool(types & identifying)
+    identifiable = has_name and bool(types & documents)
+    auth_with_account = bool(types & authentication) and bool(types & accounts)
     minor = any(f.metadata.get("minor_under_14") for f in findings)
 
     tiers = {id(f): base_tier(policy, f) for f in findings}
-    reasons = {id(f): [_policy_reason(policy, f, tiers[id(f)])] for f in findings}
+    # The same string object for every finding of a type and tier: computed once, and
+    # pickled once per file on its way to the inventory.
+    reasons = {id(f): [policy.derived(("reason", f.entity_type, tiers[id(f)]),
+                                      lambda f=f: _policy_reason(policy, f, tiers[id(f)]))] for f in findings}
     for f in findings:
         entity = policy.entity(f.entity_type)
         if entity and entity.needs_identified_record and not identified:
@@ -86,7 +97,7 @@ def classify_record(policy: Policy, findings: list[Finding]) -> tuple[list[Findi
     flags = []
     if identifiable:
         flags.append("identifiable individual")
-        named = sorted(types & (set(rules.identity_documents_and_accounts) | set(rules.names)))
+        named = sorted(types & (documents | names))
         for f in findings:
             if tiers[id(f)] != NOT_PI and record_tier != tiers[id(f)]:
                 reasons[id(f)].append(f"record: identifiable individual ({' + '.join(named)}); "

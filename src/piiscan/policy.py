@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 JRT0171_ORDER = {"none": 0, "C1": 1, "C2": 2, "C3": 3}
 
@@ -81,9 +81,19 @@ class Policy(BaseModel):
     version: str
     rules: Rules
     entities: dict[str, EntityPolicy]
+    # Facts derived from the policy (rule sets, explanation strings), computed once:
+    # a ledger classifies millions of findings against the same policy.
+    _derived: dict = PrivateAttr(default_factory=dict)
 
     def entity(self, entity_type: str) -> Optional[EntityPolicy]:
         return self.entities.get(entity_type)
+
+    def derived(self, key: Any, compute) -> Any:
+        """`compute()` the first time `key` is asked for, the same object after that."""
+        value = self._derived.get(key)
+        if value is None:
+            value = self._derived[key] = compute()
+        return value
 
 
 @dataclass(frozen=True, slots=True)
