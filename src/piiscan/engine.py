@@ -16,6 +16,8 @@ its lemma enhancer is super-linear. The Detector
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -163,6 +165,13 @@ class Detector:
         recognizers = [r for r in self.analyzer.registry.get_recognizers(language, all_fields=True)
                        if wanted is None or wanted & set(r.supported_entities)]
         self._patterns = [r for r in recognizers if isinstance(r, ValidatedPatternRecognizer)]
+        # One search says whether any prefilter can match: most cells of a ledger (a
+        # sequence number, 正常) need none of the recognizers, and one search costs
+        # what each of their ~20 prefilters would.
+        try:
+            self._any_prefilter = re.compile("|".join(f"(?:{r.prefilter.pattern})" for r in self._patterns) or "(?!)")
+        except re.error:  # a prefilter with global flags, (?i)…, cannot be joined: no gate
+            self._any_prefilter = re.compile("")
         self._nlp = [r for r in recognizers if ner and not isinstance(r, ValidatedPatternRecognizer)]
         self._nlp_entities = sorted({e for r in self._nlp for e in r.supported_entities} & (wanted or set(NER_ENTITIES)))
         nlp = self.analyzer.nlp_engine.nlp.get(language) if self._nlp else None
@@ -192,7 +201,8 @@ class Detector:
         found: list[Detection] = []
         for core_start, core_end, start, end in windows(halfwidth, self.window, self.margin):
             chunk = halfwidth[start:end]
-            for recognizer in self._patterns:
+            patterns = self._patterns if under or self._any_prefilter.search(chunk) else ()
+            for recognizer in patterns:
                 if not (id(recognizer) in under or recognizer.prefilter.search(chunk)):
                     continue
                 for hit in recognizer.contextualise(chunk, recognizer.find(chunk), context):
