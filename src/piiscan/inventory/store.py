@@ -190,7 +190,9 @@ class Inventory:
             for path, (facts, result) in batch.items():
                 file_id = ids[path]
                 found = result.get("findings") or []
-                found_rows.extend(dict(r, file_id=file_id, run_id=run_id) for r in found)
+                for r in found:  # the result is ours (unpickled for this batch): no copy
+                    r["file_id"], r["run_id"] = file_id, run_id
+                found_rows.extend(found)
                 held, new = old.get(file_id, {}), pi_pairs(r for r in found if r["personal"])
                 counts["new_pi"] += len(new.keys() - held.keys())
                 events.extend(pair_events(run_id, file_id, held, new))
@@ -251,18 +253,56 @@ def _bulk_insert(conn, table, rows: list[dict]) -> None:
     target = sql_table(table.name, *(sql_column(k) for k in keys), schema=schema_name)
     compiled = insert(target).compile(dialect=conn.dialect)
     as_json = {c.key for c in table.columns if isinstance(c.type, JSON)} & set(keys)
+    encoders = {k: _RepeatedJson() for k in as_json}  # one per column: locations do not repeat
     if compiled.positiontup:  # ? placeholders (SQLite)
         order = compiled.positiontup
-        pick, json_at = itemgetter(*order), [i for i, k in enumerate(order) if k in as_json]
+        pick = itemgetter(*order)
+        json_at = [(i, encoders[k]) for i, k in enumerate(order) if k in as_json]
         params: list = []
         for row in rows:
             values = list(pick(row))
-            for i in json_at:
-                values[i] = _JSON(values[i])
+            for i, encode in json_at:
+                values[i] = encode(values[i])
             params.append(tuple(values))
     else:  # %(name)s placeholders (psycopg)
-        params = [dict(row, **{k: _JSON(row[k]) for k in as_json}) for row in rows]
+        params = [dict(row, **{k: encoders[k](row[k]) for k in as_json}) for row in rows]
     conn.exec_driver_sql(compiled.string, params)
+
+
+class _RepeatedJson:
+    """JSON text of a value, remembered for the lists of strings and flat dicts that
+    repeat from finding to finding (explanations, metadata such as a carrier or an
+    age band): a ledger's 80,000 findings hold a few dozen distinct ones. Keys carry
+    each item's type, so 1, 1.0 and True (equal in Python) are never confused. A
+    column whose values do not repeat (locations) stops being remembered."""
+
+    def __init__(self, limit: int = 4096):
+        self.seen: dict = {}
+        self.limit = limit
+        self.calls = self.hits = 0
+        self.bypass = False
+
+    def __call__(self, value) -> str:
+        if self.bypass:
+            return _JSON(value)
+        self.calls += 1
+        if self.calls == 512 and self.hits < 256:
+            self.bypass = True
+        try:
+            if isinstance(value, dict):
+                key = (dict, tuple(zip(value.keys(), value.values(), map(type, value.values()))))
+            else:
+                key = (type(value), tuple(zip(value, map(type, value))))
+            text = self.seen.get(key)
+        except TypeError:  # something unhashable inside: not remembered
+            return _JSON(value)
+        if text is None:
+            text = _JSON(value)
+            if len(self.seen) < self.limit:
+                self.seen[key] = text
+        else:
+            self.hits += 1
+        return text
 
 
 def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
@@ -292,4 +332,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    # 64 MB of page cache (the default is 2 MB): findings arrive in file order but their
+    # fingerprint index is random, and its inserts touch pages all over the index.
+    cur.execute("PRAGMA cache_size=-65536")
     cur.close()
