@@ -13,13 +13,12 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Union
+from typing import Iterable, Iterator, NamedTuple, Optional, Union
 
 IGNORE_FILE = ".piiscanignore"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):  # a tuple: a walk builds one per file, 10^6 and more
     path: str
     size: int
     mtime_ns: int
@@ -100,12 +99,13 @@ def _walk_folder(root: str, folder: str, include: list[str], exclude: list[str],
     except OSError as e:
         yield Problem(folder, f"cannot list: {e.strerror or type(e).__name__}")
         return
+    filtered = bool(exclude or include or ignores)
     for entry in entries:
         if entry.name == IGNORE_FILE:
             continue
-        rel = _relative(entry.path, root) if exclude or include or ignores else ""
-        if _matches(exclude, rel, entry.name) or any(
-                _matches([p], _relative(entry.path, base), entry.name) for base, p in ignores):
+        rel = _relative(entry.path, root) if filtered else ""
+        if filtered and (_matches(exclude, rel, entry.name) or any(
+                _matches([p], _relative(entry.path, base), entry.name) for base, p in ignores)):
             continue
         try:
             st = entry.stat(follow_symlinks=True)  # cached by scandir on most systems: one stat per file

@@ -67,6 +67,9 @@ def versions(policy_path: Optional[str]) -> dict:
             "model_version": model[:64]}
 
 
+STATUS, LAST_RUN = 3, 4  # in Inventory.known_files' tuples
+
+
 def _under(path: str, prefixes: list[str]) -> bool:
     return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes)
 
@@ -134,7 +137,7 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
         run_id, resumed = inventory.begin_run(roots + scopes, options.settings(), versions(options.policy))
         inventory.heartbeat(run_id)
         log.line("run_started", run=run_id, resumed=resumed, incremental=options.incremental)
-        known = inventory.known_files()
+        known = inventory.known_files()  # path -> (size, mtime_ns, inode, status, last_run, content_hash)
         seen: set[str] = set()
         denied: list[str] = []
         tasks: list[dict] = []
@@ -150,16 +153,19 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
                     denied.append(item.path)
                 status = "skipped" if item.reason in ("too large", "symlink loop", "symlink target missing") else "error"
                 k = known.get(item.path)
-                if not (k and k.last_run == run_id):
+                if not (k and k[LAST_RUN] == run_id):
                     problems.append(({"path": item.path}, {"status": status, "error": item.reason, "read": False}))
                 continue
             seen.add(item.path)
             k = known.get(item.path)
-            if k is not None and k.last_run == run_id and k.status != "removed":
-                continue  # done before this run was cut short
-            same = (k is not None and k.size == item.size and k.mtime_ns == item.mtime_ns and k.inode == item.inode
-                    and k.status in ("ok", "unsupported"))
-            if options.incremental and same and (not options.verify_hash or k.status == "unsupported"):
+            same = False
+            if k is not None:
+                size, mtime_ns, inode, known_status, last_run, content_hash = k
+                if last_run == run_id and known_status != "removed":
+                    continue  # done before this run was cut short
+                same = (size == item.size and mtime_ns == item.mtime_ns and inode == item.inode
+                        and known_status in ("ok", "unsupported"))
+            if options.incremental and same and (not options.verify_hash or known_status == "unsupported"):
                 unchanged += 1  # not opened, not even to peek at its header (reader_for does for unknown suffixes)
                 continue
             fact = {"path": item.path, "size": item.size, "mtime_ns": item.mtime_ns,
@@ -169,7 +175,7 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
                 continue
             task = {"path": item.path, "size": item.size}
             if options.incremental and same:  # --verify-hash: the worker re-reads it only if its hash changed
-                task["verify_hash"] = k.content_hash
+                task["verify_hash"] = content_hash
             tasks.append(task)
             facts[item.path] = fact
         for shown, task, error in table_tasks(options.urls):
@@ -177,7 +183,7 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
             if error:  # its tables are not marked removed, like the files of a folder without permission
                 denied.append(shown)
                 problems.append(({"path": shown}, {"status": "error", "error": error, "read": False}))
-            elif not (known.get(shown) and known[shown].last_run == run_id):
+            elif not (known.get(shown) and known[shown][LAST_RUN] == run_id):
                 tasks.append(task)
                 facts[shown] = {"path": shown}
         if problems:
@@ -209,7 +215,7 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
         if batch:
             inventory.commit_batch(run_id, batch)
         log.stop()
-        removed = [p for p, k in known.items() if p not in seen and k.status != "removed"
+        removed = [p for p, k in known.items() if p not in seen and k[STATUS] != "removed"
                    and (_under(p, roots) or any(within(p, s) for s in scopes))
                    and not _under(p, denied) and not any(within(p, d) for d in denied)]
         inventory.mark_removed(run_id, removed)
