@@ -8,6 +8,7 @@ from piiscan.model import TextUnit
 from piiscan.readers.base import ReaderError, column_letter, detect_encoding, with_headers
 
 SAMPLE_BYTES = 65536
+DELIMITERS = ",;\t|"
 
 
 class CsvReader:
@@ -32,8 +33,22 @@ class CsvReader:
 
     @staticmethod
     def _sniff(text: str) -> str:
+        """The delimiter: the only candidate that splits the first lines into the same
+        number of fields (two or more) on every line; when none or several do, the
+        standard library's Sniffer decides. That one counts all 127 ASCII characters
+        on every line, ~0.5 ms: more than a small CSV's whole scan."""
+        lines = text[:8192].splitlines()[:20]
+        if len(lines) > 1 and len(text) > 8192:
+            lines = lines[:-1]  # the last line may be cut short by the sample
+        consistent = []
+        for delimiter in DELIMITERS:
+            widths = {len(row) for row in csv.reader(lines, delimiter=delimiter)}
+            if len(widths) == 1 and widths.pop() > 1:
+                consistent.append(delimiter)
+        if len(consistent) == 1:
+            return consistent[0]
         try:
-            return csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
+            return csv.Sniffer().sniff(text[:8192], delimiters=DELIMITERS).delimiter
         except csv.Error:
             return ","
 
