@@ -34,6 +34,7 @@ from sqlalchemy import func, select
 
 from piiscan.inventory import Inventory, schema
 from piiscan.inventory.history import _identifiers_full
+from piiscan.parallel import FINDING_COLUMNS, finding_row
 from piiscan.policy import default_policy
 from piiscan.reports.data import ReportData
 
@@ -49,14 +50,15 @@ def fake_result(rng: random.Random, people: int) -> dict:
         for col, (header, entity) in enumerate(zip(COLUMNS, ENTITIES)):
             if entity == "CN_BANK_CARD" and rng.random() < 0.7:
                 continue
-            findings.append({"seq": len(findings), "location": {"row": row, "column": header}, "start": 0,
+            findings.append(finding_row({"seq": len(findings), "location": {"row": row, "column": header}, "start": 0,
                              "end": 11, "entity_type": entity, "score": 1.0, "recognizer": entity.lower(),
                              "jrt0171": "C2", "jrt0197": 3, "pipl_sensitive": entity == "CN_BANK_CARD",
                              "personal": True, "masked": "138****0000" if entity == "CN_MOBILE" else "***",
-                             "fingerprint": f"{rng.getrandbits(128):032x}", "metadata": {}, "explanation": []})
+                             "fingerprint": f"{rng.getrandbits(128):032x}", "metadata": {}, "explanation": []}))
     counts: dict[str, int] = {}
+    entity_type = FINDING_COLUMNS.index("entity_type")
     for f in findings:
-        counts[f["entity_type"]] = counts.get(f["entity_type"], 0) + 1
+        counts[f[entity_type]] = counts.get(f[entity_type], 0) + 1
     sensitive = "CN_BANK_CARD" in counts
     summary = {"jrt0171": "C2" if findings else "none", "jrt0197": 3 if findings else 1,
                "pipl_sensitive": sensitive, "counts": counts, "distinct_individuals": people,

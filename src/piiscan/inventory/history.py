@@ -15,7 +15,7 @@ large, mostly unchanged inventory stays cheap.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Iterable, Mapping
+from typing import Iterable, Sequence
 
 from sqlalchemy import Connection, case, delete, func, insert, select
 
@@ -27,21 +27,21 @@ PAIR_COLUMNS = (_fi.c.entity_type, _fi.c.fingerprint, _fi.c.jrt0171, _fi.c.jrt01
 CHUNK = 500  # fingerprints per IN (...) query
 
 
-def pi_pairs(rows: Iterable[Mapping]) -> dict[tuple[str, str], dict]:
+def pi_pairs(rows: Iterable[Sequence]) -> dict[tuple[str, str], dict]:
     """Personal findings of one file by (entity type, fingerprint), each with its
-    strictest tier and the first masked preview."""
+    strictest tier and the first masked preview. rows: tuples in PAIR_COLUMNS order."""
     pairs: dict[tuple[str, str], dict] = {}
-    for r in rows:
-        key = (r["entity_type"], r["fingerprint"])
+    for entity_type, fingerprint, jrt0171, jrt0197, pipl_sensitive, masked in rows:
+        key = (entity_type, fingerprint)
         seen = pairs.get(key)
         if seen is None:
-            pairs[key] = {"jrt0171": r["jrt0171"], "jrt0197": r["jrt0197"],
-                          "pipl_sensitive": bool(r["pipl_sensitive"]), "masked": r["masked"]}
+            pairs[key] = {"jrt0171": jrt0171, "jrt0197": jrt0197, "pipl_sensitive": bool(pipl_sensitive),
+                          "masked": masked}
             continue
-        if TIER_RANK.get(r["jrt0171"], 0) > TIER_RANK.get(seen["jrt0171"], 0):
-            seen["jrt0171"] = r["jrt0171"]
-        seen["jrt0197"] = max(seen["jrt0197"] or 0, r["jrt0197"] or 0) or None
-        seen["pipl_sensitive"] = seen["pipl_sensitive"] or bool(r["pipl_sensitive"])
+        if TIER_RANK.get(jrt0171, 0) > TIER_RANK.get(seen["jrt0171"], 0):
+            seen["jrt0171"] = jrt0171
+        seen["jrt0197"] = max(seen["jrt0197"] or 0, jrt0197 or 0) or None
+        seen["pipl_sensitive"] = seen["pipl_sensitive"] or bool(pipl_sensitive)
     return pairs
 
 

@@ -7,7 +7,6 @@ at most the batch in flight and never half a file.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 from operator import itemgetter
@@ -21,10 +20,10 @@ from sqlalchemy.sql import table as sql_table
 
 from piiscan.inventory import schema
 from piiscan.inventory.history import CHUNK, PAIR_COLUMNS, pair_events, pi_pairs, write_run_totals
+from piiscan.parallel import FINDING_COLUMNS, PAIR_AT, PERSONAL, RepeatedJson
 from piiscan.inventory.migrations import migrate
 
 STALE_AFTER = timedelta(minutes=10)  # a lock without heartbeat for this long can be taken over
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 COUNTERS = ("files_seen", "files_read", "files_unchanged", "files_error", "files_removed", "bytes_read",
             "findings", "new_pi")
 
@@ -193,13 +192,12 @@ class Inventory:
                 conn.execute(insert(f), [dict(rows[path], path=path, first_run=run_id) for path in added])
                 ids.update(_file_ids(conn, added))
             found_rows, summaries, events = [], [], []
+            pair_of = itemgetter(*PAIR_AT)
             for path, (facts, result) in batch.items():
                 file_id = ids[path]
-                found = result.get("findings") or []
-                for r in found:  # the result is ours (unpickled for this batch): no copy
-                    r["file_id"], r["run_id"] = file_id, run_id
-                found_rows.extend(found)
-                held, new = old.get(file_id, {}), pi_pairs(r for r in found if r["personal"])
+                found = result.get("findings") or []  # rows in FINDING_COLUMNS order (parallel.result_record)
+                found_rows.extend((file_id, run_id) + r for r in found)
+                held, new = old.get(file_id, {}), pi_pairs(pair_of(r) for r in found if r[PERSONAL])
                 counts["new_pi"] += len(new.keys() - held.keys())
                 events.extend(pair_events(run_id, file_id, held, new))
                 if result.get("summary"):
@@ -208,7 +206,8 @@ class Inventory:
                 counts["files_read"] += result["status"] in ("ok", "error") and result.get("read", True)
                 counts["files_error"] += result["status"] == "error"
                 counts["bytes_read"] += result.get("bytes", 0)
-            for table, values in ((fi, found_rows), (fs, summaries), (schema.pi_events, events)):
+            _insert_rows(conn, fi, ("file_id", "run_id") + FINDING_COLUMNS, found_rows)
+            for table, values in ((fs, summaries), (schema.pi_events, events)):
                 _bulk_insert(conn, table, values)
             self.add_counts(run_id, counts, conn)
             conn.execute(update(schema.scan_lock).where(schema.scan_lock.c.pid == self.pid).values(
@@ -223,9 +222,9 @@ class Inventory:
                 ids = select(f.c.id).where(f.c.path.in_(chunk)).scalar_subquery()
                 fi = schema.findings
                 held: dict[int, list] = {}
-                for r in conn.execute(select(fi.c.file_id, *PAIR_COLUMNS).where(fi.c.file_id.in_(ids), fi.c.personal)
-                                      ).mappings():
-                    held.setdefault(r["file_id"], []).append(r)
+                for file_id, *pair in conn.execute(select(fi.c.file_id, *PAIR_COLUMNS)
+                                                   .where(fi.c.file_id.in_(ids), fi.c.personal)):
+                    held.setdefault(file_id, []).append(pair)
                 events = [e for file_id, rows in held.items() for e in pair_events(run_id, file_id, pi_pairs(rows), {})]
                 if events:
                     conn.execute(insert(schema.pi_events), events)
@@ -248,68 +247,34 @@ def _file_row(facts: dict, result: dict, run_id: int) -> dict:
 
 
 def _bulk_insert(conn, table, rows: list[dict]) -> None:
-    """INSERT many rows (all with the same keys) through the driver's executemany.
-    SQLAlchemy processes each row's parameters in Python (JSON, booleans), which cost
-    the coordinator more than SQLite's own insert; here the statement is compiled
-    once and only JSON columns are touched (encoded as SQLAlchemy's JSON type would)."""
+    """INSERT many rows given as dicts (all with the same keys); JSON columns encoded
+    here, as SQLAlchemy's JSON type would."""
     if not rows:
         return
-    keys = list(rows[0])
+    columns = tuple(rows[0])
+    encoders = {k: RepeatedJson() for k in columns if isinstance(table.c[k].type, JSON)}
+    pick = itemgetter(*columns)
+    values = [tuple(encoders[k](v) if k in encoders else v for k, v in zip(columns, pick(row))) for row in rows]
+    _insert_rows(conn, table, columns, values)
+
+
+def _insert_rows(conn, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT many rows, tuples in `columns` order with JSON columns as JSON text,
+    through the driver's executemany: SQLAlchemy would process every parameter of
+    every row in Python, which costs the coordinator more than the database's insert."""
+    if not rows:
+        return
     schema_name = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
     # A plain table clause: the inventory's schema written out, no RETURNING, no casts.
-    target = sql_table(table.name, *(sql_column(k) for k in keys), schema=schema_name)
+    target = sql_table(table.name, *(sql_column(k) for k in columns), schema=schema_name)
     compiled = insert(target).compile(dialect=conn.dialect)
-    as_json = {c.key for c in table.columns if isinstance(c.type, JSON)} & set(keys)
-    encoders = {k: _RepeatedJson() for k in as_json}  # one per column: locations do not repeat
     if compiled.positiontup:  # ? placeholders (SQLite)
-        order = compiled.positiontup
-        pick = itemgetter(*order)
-        json_at = [(i, encoders[k]) for i, k in enumerate(order) if k in as_json]
-        params: list = []
-        for row in rows:
-            values = list(pick(row))
-            for i, encode in json_at:
-                values[i] = encode(values[i])
-            params.append(tuple(values))
+        if tuple(compiled.positiontup) != columns:
+            pick = itemgetter(*(columns.index(k) for k in compiled.positiontup))
+            rows = [pick(row) for row in rows]
+        conn.exec_driver_sql(compiled.string, rows)
     else:  # %(name)s placeholders (psycopg)
-        params = [dict(row, **{k: encoders[k](row[k]) for k in as_json}) for row in rows]
-    conn.exec_driver_sql(compiled.string, params)
-
-
-class _RepeatedJson:
-    """JSON text of a value, remembered for the lists of strings and flat dicts that
-    repeat from finding to finding (explanations, metadata such as a carrier or an
-    age band): a ledger's 80,000 findings hold a few dozen distinct ones. Keys carry
-    each item's type, so 1, 1.0 and True (equal in Python) are never confused. A
-    column whose values do not repeat (locations) stops being remembered."""
-
-    def __init__(self, limit: int = 4096):
-        self.seen: dict = {}
-        self.limit = limit
-        self.calls = self.hits = 0
-        self.bypass = False
-
-    def __call__(self, value) -> str:
-        if self.bypass:
-            return _JSON(value)
-        self.calls += 1
-        if self.calls == 512 and self.hits < 256:
-            self.bypass = True
-        try:
-            if isinstance(value, dict):
-                key = (dict, tuple(zip(value.keys(), value.values(), map(type, value.values()))))
-            else:
-                key = (type(value), tuple(zip(value, map(type, value))))
-            text = self.seen.get(key)
-        except TypeError:  # something unhashable inside: not remembered
-            return _JSON(value)
-        if text is None:
-            text = _JSON(value)
-            if len(self.seen) < self.limit:
-                self.seen[key] = text
-        else:
-            self.hits += 1
-        return text
+        conn.exec_driver_sql(compiled.string, [dict(zip(columns, row)) for row in rows])
 
 
 def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
@@ -327,9 +292,9 @@ def _held_pairs(conn, file_ids: list[int]) -> dict[int, dict]:
     fi = schema.findings
     rows: dict[int, list] = {}
     for chunk in _chunks(file_ids):
-        for r in conn.execute(select(fi.c.file_id, *PAIR_COLUMNS).where(fi.c.file_id.in_(chunk), fi.c.personal)
-                              ).mappings():
-            rows.setdefault(r["file_id"], []).append(r)
+        for file_id, *pair in conn.execute(select(fi.c.file_id, *PAIR_COLUMNS)
+                                           .where(fi.c.file_id.in_(chunk), fi.c.personal)):
+            rows.setdefault(file_id, []).append(pair)
     return {file_id: pi_pairs(held) for file_id, held in rows.items()}
 
 

@@ -173,11 +173,11 @@ def scan_tasks(paths: list[Path]) -> Iterator[dict]:
 def from_scan(paths: list[Path], impact: Impact, key: bytes, jobs: int = 0, ner: bool = True,
               policy: Optional[str] = None, min_score: float = 0.5) -> None:
     """A fresh scan of the paths by the inventory's worker pool, without an inventory."""
-    from piiscan.parallel import run
+    from piiscan.parallel import finding_dict, run
 
     settings = {"entities": None, "min_score": min_score, "ner": ner, "policy": policy, "key": key}
     for task, result in run(list(scan_tasks(paths)), settings, jobs=jobs):
         if result["status"] == "error":
             impact.errors.append({"path": task["path"], "error": result.get("error") or "error"})
         if result["status"] in ("ok", "error"):
-            impact.add_file(result.get("findings") or [])
+            impact.add_file(finding_dict(row) for row in result.get("findings") or [])
