@@ -17,7 +17,6 @@ its lemma enhancer is super-linear. The Detector
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
