@@ -85,3 +85,32 @@ def test_an_unknown_architecture_keeps_spacys_path():
     nlp.add_pipe("tagger").add_label("O")
     nlp.initialize()
     assert TaggerForward.from_pipeline(nlp) is None
+
+
+def test_the_bigram_embedding_option_gives_spacys_scores_too(tmp_path, texts):
+    """CharLexiconEmbed's bigram_rows (an experiment, off in the shipped model): a
+    small untrained pipeline of that architecture, its random weights, same scores."""
+    from spacy.training import Example
+    from spacy.util import load_config
+
+    import piiscan.ner_features  # noqa: F401  (registers the layer)
+
+    words = tmp_path / "dict.txt"
+    words.write_text("北京 100 ns\n张伟 10 nr\n有限公司 50 n\n", encoding="utf-8")
+    config = load_config(Path(__file__).resolve().parents[1] / "training" / "ner" / "config.cfg", overrides={
+        "paths.words": str(words), "paths.vectors": str(pipeline_path("zh")),
+        "components.tagger.model.tok2vec.encode.width": 16,
+        "components.tagger.model.tok2vec.embed.bigram_rows": 500})
+    with numpy_ops():
+        nlp = spacy.util.load_model_from_config(config, auto_fill=True)
+        doc = nlp.make_doc("张伟在北京")
+        tags = ["B-PERSON", "I-PERSON", "O", "B-CN_ADDRESS", "I-CN_ADDRESS"]
+        nlp.initialize(lambda: [Example.from_dict(doc, {"tags": tags})])
+    model = nlp.get_pipe("tagger").model
+    softmax = model.get_ref("softmax")  # initialised to zeros: every score would be equal
+    softmax.set_param("W", numpy.random.default_rng(0).normal(size=softmax.get_param("W").shape).astype("float32"))
+    forward = TaggerForward.from_pipeline(nlp)
+    assert forward is not None and forward._bigrams is not None
+    for text in texts[len(EDGES):len(EDGES) + 50] + ["张伟在北京", "王 芳\n\n北京 "]:
+        expected = numpy.asarray(model.predict([nlp.make_doc(text)])[0])
+        numpy.testing.assert_allclose(forward(text)[2], expected, atol=1e-4, rtol=1e-4)
