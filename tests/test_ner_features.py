@@ -41,3 +41,28 @@ def test_a_word_can_belong_to_several_groups(tmp_path):
     table = compiled(tmp_path, ["华盛顿 100 nrt", "华盛顿 100 ns"])
     features = char_features("华盛顿", table)
     assert features[0, FOREIGN_B] == features[0, PLACE_B] == 1.0
+
+
+def test_the_vectorised_lookup_equals_a_plain_loop_over_substrings(tmp_path):
+    """Words overlapping and nested at the same positions (中华, 中华人民, 华人, 人民…):
+    each character's bits are those a loop over every substring finds."""
+    lines = ["中华 50 ns", "中华人民 20 nt", "华人 30 n", "人民 40 n", "人民共和国 10 ns", "共和 9 n", "和国 8 n",
+             "国人 7 n", "张华 5 nr", "华盛顿 100 nrt", "华盛顿 100 ns", "盛顿 3 nr"]
+    table = word_table_from(tmp_path, lines)
+    text = "中华人民共和国人张华华盛顿人民中华"
+    expected = numpy.zeros((len(text), N_FEATURES), dtype="float32")
+    for start in range(len(text)):
+        for end in range(start + 2, min(start + 8, len(text)) + 1):
+            for group in range(5):
+                if table.get(text[start:end], 0) >> group & 1:
+                    expected[start, 3 * group] = 1
+                    expected[start + 1:end - 1, 3 * group + 1] = 1
+                    expected[end - 1, 3 * group + 2] = 1
+    assert expected.any(axis=0).sum() >= 9
+    assert (char_features(text, compiled(tmp_path, lines)) == expected).all()
+
+
+def word_table_from(tmp_path, lines):
+    path = tmp_path / "words.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return word_table(path)

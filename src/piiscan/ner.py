@@ -6,7 +6,8 @@ BIO tags (B-PERSON, I-PERSON, …, O) per character. Its `ner` component, an
 entity_ruler, turns the best tag of each character into doc.ents, which is what
 Presidio and plain spaCy users get. The Detector reads the tag scores instead
 (TaggerEntities): it skips the ruler and Presidio's NlpArtifacts, which together
-cost more than the network itself, and it decodes the best *valid* tag sequence
+cost more than the network itself, computes the network in numpy from the same
+weights (piiscan.ner_forward), and it decodes the best *valid* tag sequence
 (an I-X only after B-X or I-X), which mends entities the ruler would cut or drop.
 """
 
@@ -19,6 +20,7 @@ from typing import Iterator, NamedTuple
 import numpy
 from threadpoolctl import ThreadpoolController
 
+from piiscan.ner_forward import TaggerForward
 from piiscan.validators.names import NAME_DOTS, ROLE_WORDS
 
 # The model reads prose (six Chinese characters close together) and record
@@ -107,6 +109,7 @@ class TaggerEntities:
         # One BLAS thread per model call: a scan runs one worker per core, and
         # OpenBLAS's own threads on top of them made the tagger ~3× slower.
         self._blas = ThreadpoolController()
+        self.forward = TaggerForward.from_pipeline(nlp)
 
     @staticmethod
     def usable(nlp) -> bool:
@@ -115,25 +118,39 @@ class TaggerEntities:
         labels = set(nlp.get_pipe("tagger").labels)
         return "O" in labels and all(label[:2] in ("B-", "I-") for label in labels - {"O"})
 
-    def __call__(self, text: str) -> list[Entity]:
-        doc = self.nlp.make_doc(text)
-        if not len(doc):
-            return []
+    def scores(self, text: str) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+        """(token starts, token ends, tag scores): from the numpy forward pass when the
+        model's architecture is the one piiscan trains, else from spaCy's."""
         with self._blas.limit(limits=1, user_api="blas"):
-            scores = numpy.asarray(self.tagger.model.predict([doc])[0])
+            if self.forward is not None:
+                return self.forward(text)
+            doc = self.nlp.make_doc(text)
+            starts = numpy.array([token.idx for token in doc], dtype=numpy.int64)
+            ends = starts + numpy.array([len(token.text) for token in doc], dtype=numpy.int64)
+            if not len(doc):
+                return starts, ends, numpy.zeros((0, len(self.labels)), dtype="float32")
+            return starts, ends, numpy.asarray(self.tagger.model.predict([doc])[0])
+
+    def __call__(self, text: str) -> list[Entity]:
+        starts, ends, scores = self.scores(text)
+        if not len(scores):
+            return []
         tags = scores.argmax(axis=1)
-        entities = []
-        for first, last in _islands(tags != self.outside):
-            path = tags[first:last]
-            if not (self.may_start[path[0]] and self.allowed[path[:-1], path[1:]].all()):
-                path = numpy.array(best_valid_path(_log_softmax(scores[first:last]), self.allowed, self.may_start))
-            # in a valid path an entity is a B-X and the I-X after it, up to the next B or O
-            bounds = numpy.flatnonzero(~self.inside[path]).tolist() + [len(path)]
-            for b, next_b in zip(bounds, bounds[1:]):
-                if self.begins[path[b]]:
-                    start, end = doc[first + b], doc[first + next_b - 1]
-                    entities.append(Entity(self.types[path[b]], start.idx, end.idx + len(end.text)))
-        return entities
+        # Where the best tags are not a valid path (an I-X after O or after another type),
+        # the run of non-O tags around it takes its best valid path instead.
+        wrong = numpy.flatnonzero(~self.allowed[tags[:-1], tags[1:]]) + 1
+        if not self.may_start[tags[0]]:
+            wrong = numpy.concatenate(([0], wrong))
+        if len(wrong):
+            islands = numpy.array(_islands(tags != self.outside)).reshape(-1, 2)
+            for first, last in islands[numpy.unique(numpy.searchsorted(islands[:, 0], wrong, side="right") - 1)]:
+                tags[first:last] = best_valid_path(_log_softmax(scores[first:last]), self.allowed, self.may_start)
+        # in a valid path an entity is a B-X and the I-X after it, up to the next B or O
+        begins = numpy.flatnonzero(self.begins[tags])
+        bounds = numpy.append(numpy.flatnonzero(~self.inside[tags]), len(tags))
+        last = bounds[numpy.searchsorted(bounds, begins, side="right")] - 1
+        return [Entity(self.types[tag], start, end) for tag, start, end
+                in zip(tags[begins].tolist(), starts[begins].tolist(), ends[last].tolist())]
 
 
 def best_valid_path(log_probs, allowed, may_start) -> list[int]:

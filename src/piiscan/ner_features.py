@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Optional
 
 import numpy
-from spacy.attrs import IDX
+from spacy.attrs import IDX, NORM
 from spacy.ml.featureextractor import FeatureExtractor
 from spacy.ml.staticvectors import StaticVectors
 from spacy.util import registry
@@ -77,6 +77,8 @@ def char_features(text: str, compiled: dict[int, tuple]) -> numpy.ndarray:
     out = numpy.zeros((n, N_FEATURES), dtype="float32")
     if n < MIN_LENGTH:
         return out
+    begins = numpy.zeros((n, N_GROUPS), dtype=numpy.uint8)
+    ends = numpy.zeros((n, N_GROUPS), dtype=numpy.uint8)
     codes = numpy.frombuffer(text.encode("utf-32-le"), dtype=numpy.uint32).astype(numpy.uint64)
     inside = numpy.zeros((n + 1, N_GROUPS), dtype=numpy.int32)  # +1 at a word's 2nd char, -1 after its last
     h = codes.copy()
@@ -93,13 +95,17 @@ def char_features(text: str, compiled: dict[int, tuple]) -> numpy.ndarray:
         hits = numpy.flatnonzero(hashes[where] == h)
         if not len(hits):
             continue
-        groups = ((bits[where[hits]][:, None] >> _GROUP_SHIFTS) & 1).astype(numpy.int32)  # hits x groups
-        numpy.maximum.at(out[:, 0::3], hits, groups)  # B: a word begins here
-        numpy.maximum.at(out[:, 2::3], hits + length - 1, groups)  # E: a word ends here
+        groups = (bits[where[hits]][:, None] >> _GROUP_SHIFTS) & 1  # hits x groups
+        # one substring of each length starts (and ends) at a position: no index repeats
+        # within a length, so fancy indexing does what the slow ufunc.at would
+        begins[hits] |= groups  # B: a word begins here
+        ends[hits + length - 1] |= groups  # E: a word ends here
         if length > 2:
-            numpy.add.at(inside, hits + 1, groups)
-            numpy.add.at(inside, hits + length - 1, -groups)
+            inside[hits + 1] += groups
+            inside[hits + length - 1] -= groups
+    out[:, 0::3] = begins
     out[:, 1::3] = numpy.cumsum(inside[:n], axis=0) > 0
+    out[:, 2::3] = ends
     return out
 
 
@@ -117,12 +123,18 @@ def _init(model: Model, X=None, Y=None) -> None:
 _ARRAYS: dict[int, dict[int, tuple]] = {}  # model.id -> its table as numpy arrays, built on first use
 
 
-def _forward(model: Model, docs, is_train: bool):
+def lexicon_arrays(model: Model) -> dict[int, tuple]:
+    """The lexicon_match layer's word table as char_features wants it."""
     compiled = _ARRAYS.get(model.id)
     if compiled is None:
         compiled = _ARRAYS[model.id] = {int(length): (numpy.array(h, dtype=numpy.uint64),
                                                       numpy.array(b, dtype=numpy.uint8))
                                         for length, (h, b) in model.attrs["table"].items()}
+    return compiled
+
+
+def _forward(model: Model, docs, is_train: bool):
+    compiled = lexicon_arrays(model)
     outputs = []
     for doc in docs:
         features = char_features(doc.text, compiled)
@@ -130,14 +142,37 @@ def _forward(model: Model, docs, is_train: bool):
     return outputs, lambda d_outputs: []
 
 
+def bigram_key(norms: numpy.ndarray) -> numpy.ndarray:
+    """(n, 1) uint64: for each token, a key of its NORM and the next token's (0 after the last)."""
+    following = numpy.zeros_like(norms)
+    following[:-1] = norms[1:]
+    with numpy.errstate(over="ignore"):
+        return (norms * _PRIME + following).reshape(-1, 1)
+
+
+def bigram_keys() -> Model:
+    """Layer: docs -> per token, bigram_key of its NORM and the next one's."""
+    def forward(model: Model, docs, is_train: bool):
+        keys = [model.ops.asarray(bigram_key(doc.to_array([NORM]).astype(numpy.uint64)), dtype="uint64")
+                for doc in docs]
+        return keys, lambda d_keys: []
+
+    return Model("bigram_keys", forward)
+
+
 @registry.architectures("piiscan.CharLexiconEmbed.v1")
 def char_lexicon_embed(width: int, attrs: list[str], rows: list[int], include_static_vectors: bool,
-                       dictionary: Optional[str] = None) -> Model:
-    """spaCy's MultiHashEmbed.v2 with the lexicon bits mixed in by the same maxout."""
+                       dictionary: Optional[str] = None, bigram_rows: int = 0) -> Model:
+    """spaCy's MultiHashEmbed.v2 with the lexicon bits mixed in by the same maxout;
+    with bigram_rows, also a hash embedding of each character and the next
+    (character bigrams: 张|伟, 有|限 say more about a boundary than either character)."""
     embeddings = [HashEmbed(width, rows[i], column=i, seed=8 + i, dropout=0.0) for i in range(len(attrs))]
     features = chain(FeatureExtractor(attrs), list2ragged(), with_array(concatenate(*embeddings)))
     parts = [features] + ([StaticVectors(width, dropout=0.0)] if include_static_vectors else [])
-    parts.append(chain(lexicon_match(dictionary), list2ragged()))
-    size = width * (len(embeddings) + include_static_vectors) + N_FEATURES
+    if bigram_rows:
+        parts.append(chain(bigram_keys(), list2ragged(),
+                           with_array(HashEmbed(width, bigram_rows, column=0, seed=8 + len(attrs), dropout=0.0))))
+    parts.append(chain(lexicon_match(dictionary), list2ragged()))  # last: piiscan.ner_forward relies on it
+    size = width * (len(embeddings) + include_static_vectors + bool(bigram_rows)) + N_FEATURES
     return chain(concatenate(*parts), with_array(Maxout(width, size, nP=3, dropout=0.0, normalize=True)),
                  ragged2list())
