@@ -200,7 +200,15 @@ def chunks(tasks: list[dict], size: int, max_bytes: int = 8 << 20) -> list[list[
 
 # --- local pool -----------------------------------------------------------------
 READY = "ready"  # a worker's first message: its scanner is built
-AHEAD = 2  # chunks queued with each worker
+AHEAD = 2  # chunks queued with each worker, at least,
+AHEAD_COST = 1 << 20  # and until about this much work is queued (see _cost)
+
+
+def _cost(task: dict) -> int:
+    """A file's work, roughly: its size plus 4 KB, for what every file costs however small."""
+    return (task.get("size") or 0) + 4096
+
+
 # Results go back over a Pipe, not a Queue: Queue.put starts a feeder thread, and
 # under a tight RLIMIT_AS that thread cannot start and put() waits forever.
 def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int]) -> None:
@@ -236,6 +244,7 @@ class _Slot:
         self.eof = False
         self.chunk: list[dict] = []  # tasks sent and not yet answered, in order
         self.parts: list[int] = []  # their chunks' sizes
+        self.queued = 0  # their _cost
         self.since = time.monotonic()
 
 
@@ -252,20 +261,24 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
     first = {s.proc.pid: True for s in slots}
 
     def feed(slot: _Slot) -> None:
-        """Keep AHEAD chunks with each worker, so it goes on reading while the
-        coordinator commits a batch."""
-        while pending and len(slot.parts) < AHEAD:
+        """Keep AHEAD chunks and about AHEAD_COST of work with each worker, so it goes
+        on reading while the coordinator commits a batch: two chunks of small files
+        last less than a commit. Not more: the big files go first, and a worker that
+        took many of them would finish long after the others."""
+        while pending and (len(slot.parts) < AHEAD or slot.queued < AHEAD_COST):
             part = pending.pop()
             if not slot.chunk:
                 slot.since = time.monotonic()
             slot.chunk.extend(part)
             slot.parts.append(len(part))
+            slot.queued += sum(_cost(t) for t in part)
             slot.inbox.put(part)
 
     def answered(slot: _Slot) -> dict:
         slot.parts[0] -= 1
         if not slot.parts[0]:
             slot.parts.pop(0)
+        slot.queued -= _cost(slot.chunk[0])
         return slot.chunk.pop(0)
 
     for s in slots:
