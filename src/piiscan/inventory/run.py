@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from piiscan import __version__
-from piiscan.inventory.store import Inventory, InventoryLocked
+from piiscan.inventory.store import KNOWN_COLUMNS, Inventory, InventoryLocked
 from piiscan.readers import reader_for
 from piiscan.walk import Problem, walk
 
@@ -67,7 +67,7 @@ def versions(policy_path: Optional[str]) -> dict:
             "model_version": model[:64]}
 
 
-STATUS, LAST_RUN = 3, 4  # in Inventory.known_files' tuples
+STATUS, LAST_RUN = KNOWN_COLUMNS.index("status"), KNOWN_COLUMNS.index("last_run")  # in known_files' tuples
 
 
 def _under(path: str, prefixes: list[str]) -> bool:

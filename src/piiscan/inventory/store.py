@@ -156,8 +156,7 @@ class Inventory:
         the inventory knows: plain tuples through the driver's own cursor, since an
         unchanged re-scan of 10^6 files is mostly this and the walk (SQLAlchemy's
         Row objects would cost more than the query)."""
-        schema_name = (self.engine.get_execution_options().get("schema_translate_map") or {}).get(None)
-        target = sql_table("files", *(sql_column(c) for c in ("path",) + KNOWN_COLUMNS), schema=schema_name)
+        target = sql_table("files", *(sql_column(c) for c in ("path",) + KNOWN_COLUMNS), schema=_schema_name(self.engine))
         with self.engine.connect() as conn:
             cursor = conn.connection.cursor()
             try:
@@ -264,17 +263,19 @@ def _insert_rows(conn, table, columns: tuple[str, ...], rows: list[tuple]) -> No
     every row in Python, which costs the coordinator more than the database's insert."""
     if not rows:
         return
-    schema_name = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
-    # A plain table clause: the inventory's schema written out, no RETURNING, no casts.
-    target = sql_table(table.name, *(sql_column(k) for k in columns), schema=schema_name)
+    # A plain table clause: the inventory's schema written out, no RETURNING, no casts;
+    # its placeholders come in the order of `columns`.
+    target = sql_table(table.name, *(sql_column(k) for k in columns), schema=_schema_name(conn))
     compiled = insert(target).compile(dialect=conn.dialect)
     if compiled.positiontup:  # ? placeholders (SQLite)
-        if tuple(compiled.positiontup) != columns:
-            pick = itemgetter(*(columns.index(k) for k in compiled.positiontup))
-            rows = [pick(row) for row in rows]
         conn.exec_driver_sql(compiled.string, rows)
     else:  # %(name)s placeholders (psycopg)
         conn.exec_driver_sql(compiled.string, [dict(zip(columns, row)) for row in rows])
+
+
+def _schema_name(bind) -> Optional[str]:
+    """The schema the inventory lives in (PostgreSQL), from an engine or a connection."""
+    return (bind.get_execution_options().get("schema_translate_map") or {}).get(None)
 
 
 def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
