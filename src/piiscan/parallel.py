@@ -16,7 +16,10 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
+import queue
+import threading
 import time
+from multiprocessing.reduction import ForkingPickler as _ForkingPickler
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -92,6 +95,8 @@ FINDING_COLUMNS = ("seq", "location", "start", "end", "entity_type", "score", "r
                    "pipl_sensitive", "personal", "masked", "fingerprint", "metadata", "explanation")
 JSON_COLUMNS = ("location", "metadata", "explanation")
 PERSONAL = FINDING_COLUMNS.index("personal")
+SUMMARY_COLUMNS = ("jrt0171", "jrt0197", "pipl_sensitive", "counts", "distinct_individuals", "records_with_pi",
+                   "columns", "explanation")  # file_summaries, after file_id and run_id
 PAIR_AT = tuple(FINDING_COLUMNS.index(c) for c in ("entity_type", "fingerprint", "jrt0171", "jrt0197",
                                                     "pipl_sensitive", "masked"))  # history.PAIR_COLUMNS
 
@@ -152,7 +157,7 @@ def finding_dict(row: tuple) -> dict:
 
 def result_record(result, digest: Optional[str], size: int) -> dict:
     """A scanned source as the inventory stores it: findings as rows (FINDING_COLUMNS),
-    the summary, no raw value."""
+    the summary as a row (SUMMARY_COLUMNS), no raw value."""
     from piiscan.report import is_personal
 
     location, metadata, explanation = (_ENCODE[c] for c in JSON_COLUMNS)
@@ -164,11 +169,10 @@ def result_record(result, digest: Optional[str], size: int) -> dict:
                          is_personal(f), f.masked, f.fingerprint, metadata(f.metadata), explanation(f.explanation)))
     c = result.classification
     summary = None
-    if c is not None:
-        summary = {"jrt0171": c.tier.get("jrt0171", "none"), "jrt0197": c.tier.get("jrt0197"),
-                   "pipl_sensitive": bool(c.tier.get("pipl_sensitive")), "counts": c.counts,
-                   "distinct_individuals": c.distinct_individuals, "records_with_pi": c.records_with_pi,
-                   "columns": [col.to_dict() for col in c.columns], "explanation": c.explanation}
+    if c is not None:  # a row in SUMMARY_COLUMNS order, JSON columns as text like the findings'
+        summary = (c.tier.get("jrt0171", "none"), c.tier.get("jrt0197"), bool(c.tier.get("pipl_sensitive")),
+                   _JSON(c.counts), c.distinct_individuals, c.records_with_pi,
+                   _JSON([col.to_dict() for col in c.columns]), explanation(c.explanation))
     return {"status": "error" if result.error else "ok", "reader": result.reader,
             "error": result.error.reason if result.error else None, "content_hash": digest,
             "findings": findings, "summary": summary, "bytes": size}
@@ -179,10 +183,15 @@ def scan_chunk(tasks: list[dict], settings: dict) -> list[dict]:
     return [scan_one(t, settings) for t in tasks]
 
 
-def chunks(tasks: list[dict], size: int, max_bytes: int = 8 << 20) -> list[list[dict]]:
+BIG = 256 << 10  # a file this big is a unit of work of its own
+
+
+def chunks(tasks: list[dict], size: int, max_bytes: int = BIG) -> list[list[dict]]:
     """Units of work of at most `size` files and about `max_bytes`, largest files
     first: a big file handed out last would keep one worker busy while the others
-    idle (longest-processing-time-first scheduling)."""
+    idle (longest-processing-time-first scheduling). A file bigger than `max_bytes`
+    is a unit of its own: five 1.6 MB ledgers in one unit went to one worker, which
+    scanned them alone long after the other had finished."""
     parts: list[list[dict]] = []
     part: list[dict] = []
     total = 0
@@ -201,7 +210,8 @@ def chunks(tasks: list[dict], size: int, max_bytes: int = 8 << 20) -> list[list[
 # --- local pool -----------------------------------------------------------------
 READY = "ready"  # a worker's first message: its scanner is built
 AHEAD = 2  # chunks queued with each worker, at least,
-AHEAD_COST = 1 << 20  # and until about this much work is queued (see _cost)
+AHEAD_COST = 8 << 20  # and until about this much work is queued (see _cost): ~2,000 small
+# files, ~0.7 s of scanning, enough to outlast the commit of a big file's findings
 
 
 def _cost(task: dict) -> int:
@@ -209,9 +219,16 @@ def _cost(task: dict) -> int:
     return (task.get("size") or 0) + 4096
 
 
-# Results go back over a Pipe, not a Queue: Queue.put starts a feeder thread, and
-# under a tight RLIMIT_AS that thread cannot start and put() waits forever.
+# Results go back over a Pipe, written by a thread of the worker's own: while the
+# coordinator commits a batch it reads nothing, the pipe (64 KB, a few dozen small
+# files' results) fills, and a worker writing itself would stop scanning and leave
+# its core idle. Not a Queue: Queue.put starts its feeder thread lazily, and under a
+# tight RLIMIT_AS that thread cannot start and put() waits forever; this sender
+# starts before the limit is set.
 def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int]) -> None:
+    outgoing: queue.SimpleQueue = queue.SimpleQueue()
+    sender = threading.Thread(target=_send_all, args=(outgoing, outbox), daemon=True)
+    sender.start()
     if memory_limit:
         import resource
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
@@ -221,17 +238,35 @@ def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int]) -> None:
             _scanner(settings)
         except MemoryError:
             pass  # the first file reports it
-    outbox.send(READY)
+    outgoing.put(READY)
     while True:
         chunk = inbox.get()
         if chunk is None:
+            outgoing.put(None)
+            sender.join()
             return
         for task in chunk:
             try:
                 result = scan_one(task, settings)
             except MemoryError:
                 result = {"status": "error", "error": "memory limit exceeded", "bytes": 0}
-            outbox.send(result)
+            outgoing.put(result)
+
+
+def _send_all(outgoing: queue.SimpleQueue, outbox) -> None:
+    """Send what is waiting as one message, a list: the results that piled up while
+    the coordinator was busy cost it one read, not two per file."""
+    done = False
+    while not done:
+        messages = [outgoing.get()]
+        time.sleep(0.005)  # let a few more pile up: one wake-up (and GIL hand-over) per file slowed scanning ~5%
+        while not outgoing.empty():
+            messages.append(outgoing.get())
+        if messages[-1] is None:
+            messages.pop()
+            done = True
+        if messages:
+            outbox.send_bytes(_ForkingPickler.dumps(messages))
 
 
 class _Slot:
@@ -262,10 +297,14 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
 
     def feed(slot: _Slot) -> None:
         """Keep AHEAD chunks and about AHEAD_COST of work with each worker, so it goes
-        on reading while the coordinator commits a batch: two chunks of small files
-        last less than a commit. Not more: the big files go first, and a worker that
-        took many of them would finish long after the others."""
+        on reading while the coordinator commits a batch (a 40,000-row ledger's
+        findings take over a second; 1 MB of small files lasted 0.1 s, and the
+        worker waited). Not more, and no big file for a worker that has work: the
+        big files go first, and a worker that took two would finish long after the
+        others."""
         while pending and (len(slot.parts) < AHEAD or slot.queued < AHEAD_COST):
+            if slot.parts and (pending[-1][0].get("size") or 0) > BIG:
+                return
             part = pending.pop()
             if not slot.chunk:
                 slot.since = time.monotonic()
@@ -291,23 +330,25 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
                 if slot.results not in ready:
                     continue
                 try:
-                    result = slot.results.recv()
+                    results = slot.results.recv()  # a list (see _send_all)
                 except (EOFError, OSError):  # died mid-file: handled below
                     slot.eof = True
                     continue
-                if result == READY:
-                    first[slot.proc.pid] = False
-                    slot.since = time.monotonic()
-                    continue
-                task = answered(slot)
                 slot.since = time.monotonic()
-                yield task, result
-                feed(slot)
+                answers = []
+                for result in results:
+                    if result == READY:
+                        first[slot.proc.pid] = False
+                    else:
+                        answers.append((answered(slot), result))
+                feed(slot)  # before the caller takes the results away to commit a batch
+                yield from answers
             for i, slot in enumerate(slots):
                 if not slot.chunk:
                     continue
                 limit = time_limit + (startup if first.get(slot.proc.pid) else 0)
-                dead = slot.eof or (not slot.proc.is_alive() and not slot.results.poll())
+                dead = slot.eof or (slot.proc.sentinel in ready and not slot.proc.is_alive()
+                                    and not slot.results.poll())
                 if dead or time.monotonic() - slot.since > limit:
                     task = answered(slot)
                     rest = slot.chunk
