@@ -45,14 +45,18 @@ def pi_pairs(rows: Iterable[Sequence]) -> dict[tuple[str, str], dict]:
     return pairs
 
 
-def pair_events(run_id: int, file_id: int, old: dict, new: dict) -> list[dict]:
-    """Event rows for the pairs a file gained and lost."""
+EVENT_COLUMNS = ("run_id", "file_id", "entity_type", "fingerprint", "change", "jrt0171", "jrt0197",
+                 "pipl_sensitive", "masked")
+
+
+def pair_events(run_id: int, file_id: int, old: dict, new: dict) -> list[tuple]:
+    """Event rows (EVENT_COLUMNS) for the pairs a file gained and lost."""
     rows = []
     for change, pairs, other in (("added", new, old), ("removed", old, new)):
         for (entity, fingerprint), tier in pairs.items():
             if (entity, fingerprint) not in other:
-                rows.append({"run_id": run_id, "file_id": file_id, "entity_type": entity,
-                             "fingerprint": fingerprint, "change": change, **tier})
+                rows.append((run_id, file_id, entity, fingerprint, change, tier["jrt0171"], tier["jrt0197"],
+                             tier["pipl_sensitive"], tier["masked"]))
     return rows
 
 

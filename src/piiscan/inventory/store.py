@@ -13,15 +13,15 @@ from operator import itemgetter
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import JSON, Engine, bindparam, create_engine, delete, event, insert, select, update
+from sqlalchemy import Engine, bindparam, create_engine, delete, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import column as sql_column
 from sqlalchemy.sql import table as sql_table
 
 from piiscan.inventory import schema
-from piiscan.inventory.history import CHUNK, PAIR_COLUMNS, pair_events, pi_pairs, write_run_totals
+from piiscan.inventory.history import CHUNK, EVENT_COLUMNS, PAIR_COLUMNS, pair_events, pi_pairs, write_run_totals
 from piiscan.inventory.migrations import migrate
-from piiscan.parallel import FINDING_COLUMNS, PAIR_AT, PERSONAL, RepeatedJson
+from piiscan.parallel import FINDING_COLUMNS, PAIR_AT, PERSONAL, SUMMARY_COLUMNS
 
 STALE_AFTER = timedelta(minutes=10)  # a lock without heartbeat for this long can be taken over
 COUNTERS = ("files_seen", "files_read", "files_unchanged", "files_error", "files_removed", "bytes_read",
@@ -187,8 +187,10 @@ class Inventory:
                 conn.execute(update(f).where(f.c.id == bindparam("file_id")).values(
                     {k: bindparam(f"new_{k}") for k in FILE_COLUMNS}), known)
             added = [path for path in batch if path not in ids]
+            file_values = itemgetter(*FILE_COLUMNS)
             if added:
-                conn.execute(insert(f), [dict(rows[path], path=path, first_run=run_id) for path in added])
+                _insert_rows(conn, f, ("path", "first_run") + FILE_COLUMNS,
+                             [(path, run_id) + file_values(rows[path]) for path in added])
                 ids.update(_file_ids(conn, added))
             found_rows, summaries, events = [], [], []
             pair_of = itemgetter(*PAIR_AT)
@@ -199,15 +201,15 @@ class Inventory:
                 held, new = old.get(file_id, {}), pi_pairs(pair_of(r) for r in found if r[PERSONAL])
                 counts["new_pi"] += len(new.keys() - held.keys())
                 events.extend(pair_events(run_id, file_id, held, new))
-                if result.get("summary"):
-                    summaries.append(dict(result["summary"], file_id=file_id, run_id=run_id))
+                if result.get("summary"):  # a row in SUMMARY_COLUMNS order (parallel.result_record)
+                    summaries.append((file_id, run_id) + result["summary"])
                 counts["findings"] += len(found)
                 counts["files_read"] += result["status"] in ("ok", "error") and result.get("read", True)
                 counts["files_error"] += result["status"] == "error"
                 counts["bytes_read"] += result.get("bytes", 0)
             _insert_rows(conn, fi, ("file_id", "run_id") + FINDING_COLUMNS, found_rows)
-            for table, values in ((fs, summaries), (schema.pi_events, events)):
-                _bulk_insert(conn, table, values)
+            _insert_rows(conn, fs, ("file_id", "run_id") + SUMMARY_COLUMNS, summaries)
+            _insert_rows(conn, schema.pi_events, EVENT_COLUMNS, events)
             self.add_counts(run_id, counts, conn)
             conn.execute(update(schema.scan_lock).where(schema.scan_lock.c.pid == self.pid).values(
                 heartbeat_at=now(), run_id=run_id))
@@ -225,8 +227,7 @@ class Inventory:
                                                    .where(fi.c.file_id.in_(ids), fi.c.personal)):
                     held.setdefault(file_id, []).append(pair)
                 events = [e for file_id, rows in held.items() for e in pair_events(run_id, file_id, pi_pairs(rows), {})]
-                if events:
-                    conn.execute(insert(schema.pi_events), events)
+                _insert_rows(conn, schema.pi_events, EVENT_COLUMNS, events)
                 conn.execute(delete(schema.findings).where(schema.findings.c.file_id.in_(ids)))
                 conn.execute(delete(schema.file_summaries).where(schema.file_summaries.c.file_id.in_(ids)))
                 conn.execute(update(f).where(f.c.path.in_(chunk)).values(status="removed", last_run=run_id))
@@ -243,18 +244,6 @@ def _file_row(facts: dict, result: dict, run_id: int) -> dict:
             "owner": facts.get("uid"), "mode": facts.get("mode"), "reader": result.get("reader"),
             "status": result["status"], "error": result.get("error"),
             "content_hash": result.get("content_hash"), "last_run": run_id}
-
-
-def _bulk_insert(conn, table, rows: list[dict]) -> None:
-    """INSERT many rows given as dicts (all with the same keys); JSON columns encoded
-    here, as SQLAlchemy's JSON type would."""
-    if not rows:
-        return
-    columns = tuple(rows[0])
-    encoders = {k: RepeatedJson() for k in columns if isinstance(table.c[k].type, JSON)}
-    pick = itemgetter(*columns)
-    values = [tuple(encoders[k](v) if k in encoders else v for k, v in zip(columns, pick(row))) for row in rows]
-    _insert_rows(conn, table, columns, values)
 
 
 def _insert_rows(conn, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
