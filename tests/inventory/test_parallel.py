@@ -65,3 +65,15 @@ def test_memory_guard_turns_an_allocation_failure_into_file_errors(tmp_path):
     assert row["status"] == "completed" and row["files_error"] == 3 and code == 0
     reasons = {v[8] for p, v in snapshot(url)["files"].items() if p.endswith(".txt")}
     assert reasons <= {"memory limit exceeded"} | {r for r in reasons if r.startswith("worker died")}, reasons
+
+
+def test_big_files_are_units_of_their_own_largest_first():
+    """Five ledgers once travelled in one unit of work to one worker, which scanned
+    them alone long after the other worker had finished."""
+    from piiscan.parallel import BIG, chunks
+    tasks = [{"path": f"small{i}", "size": 150} for i in range(20)]
+    tasks += [{"path": f"ledger{i}", "size": 1_600_000 + i} for i in range(5)]
+    parts = chunks(tasks, 8)
+    assert [p[0]["path"] for p in parts[:5]] == [f"ledger{i}" for i in range(4, -1, -1)]
+    assert all(len(p) == 1 for p in parts[:5])
+    assert all(t["size"] <= BIG for p in parts[5:] for t in p) and sum(map(len, parts[5:])) == 20
