@@ -19,8 +19,8 @@ import os
 import queue
 import threading
 import time
-from multiprocessing.reduction import ForkingPickler as _ForkingPickler
 from multiprocessing.connection import wait
+from multiprocessing.reduction import ForkingPickler as _ForkingPickler
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -255,18 +255,23 @@ def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int]) -> None:
 
 def _send_all(outgoing: queue.SimpleQueue, outbox) -> None:
     """Send what is waiting as one message, a list: the results that piled up while
-    the coordinator was busy cost it one read, not two per file."""
-    done = False
-    while not done:
-        messages = [outgoing.get()]
-        time.sleep(0.005)  # let a few more pile up: one wake-up (and GIL hand-over) per file slowed scanning ~5%
-        while not outgoing.empty():
-            messages.append(outgoing.get())
-        if messages[-1] is None:
-            messages.pop()
-            done = True
-        if messages:
-            outbox.send_bytes(_ForkingPickler.dumps(messages))
+    the coordinator was busy cost it one read, not two per file. If sending fails
+    (the memory limit, the coordinator gone), the worker ends at once: the
+    coordinator then sees it die instead of waiting out the time limit."""
+    try:
+        done = False
+        while not done:
+            messages = [outgoing.get()]
+            time.sleep(0.005)  # a few more pile up: a wake-up (a GIL hand-over) per file cost ~5%
+            while not outgoing.empty():
+                messages.append(outgoing.get())
+            if messages[-1] is None:
+                messages.pop()
+                done = True
+            if messages:
+                outbox.send_bytes(_ForkingPickler.dumps(messages))
+    except BaseException:
+        os._exit(70)
 
 
 class _Slot:
