@@ -187,8 +187,8 @@ class Inventory:
                 conn.execute(update(f).where(f.c.id == bindparam("file_id")).values(
                     {k: bindparam(f"new_{k}") for k in FILE_COLUMNS}), known)
             added = [path for path in batch if path not in ids]
-            file_values = itemgetter(*FILE_COLUMNS)
             if added:
+                file_values = itemgetter(*FILE_COLUMNS)
                 _insert_rows(conn, f, ("path", "first_run") + FILE_COLUMNS,
                              [(path, run_id) + file_values(rows[path]) for path in added])
                 ids.update(_file_ids(conn, added))

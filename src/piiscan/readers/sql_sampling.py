@@ -128,8 +128,8 @@ def _key_ranges(conn: Connection, table: TableClause, columns: Sequence[str], ke
     """MySQL/MariaDB (and SQLite, other dialects) have no TABLESAMPLE; ORDER BY RAND()
     and WHERE RAND() < p read every row. Instead: MIN/MAX of an integer primary key
     (two index look-ups), then KEY_RANGES index range scans, each from a random point
-    of its own stretch of the key (so the sample spans the table, not a cluster of
-    it), each reading n/KEY_RANGES rows. Topped up from the start of the key if the ranges
+    in its own stretch of the key (so the sample spans the table), each reading
+    n/KEY_RANGES rows. Topped up from the start of the key if the ranges
     fell in gaps. Every statement reads at most n rows."""
     k = table.c[key]
     low, high = conn.execute(select(func.min(k), func.max(k))).one()
@@ -143,7 +143,7 @@ def _key_ranges(conn: Connection, table: TableClause, columns: Sequence[str], ke
     position = list(columns).index(key)
     rows: dict = {}
     chosen = select(*(table.c[c] for c in columns))
-    stride = (high - low + 1) / KEY_RANGES  # one random start in each tenth of the key: spread by design
+    stride = (high - low + 1) / KEY_RANGES  # one start in each stretch: no seed clusters them
     starts = [low + int(i * stride) + rng.randrange(max(1, int(stride))) for i in range(KEY_RANGES)]
     for start in starts:
         for row in conn.execute(chosen.where(k >= start).order_by(k).limit(per_range)):
