@@ -87,30 +87,54 @@ def test_an_unknown_architecture_keeps_spacys_path():
     assert TaggerForward.from_pipeline(nlp) is None
 
 
-def test_the_bigram_embedding_option_gives_spacys_scores_too(tmp_path, texts):
-    """CharLexiconEmbed's bigram_rows (an experiment, off in the shipped model): a
-    small untrained pipeline of that architecture, its random weights, same scores."""
+def small_pipeline(tmp_path, overrides: dict, encode: dict | None = None):
+    """An untrained pipeline of training/ner/config.cfg's architecture, width 16,
+    with the given overrides (or encoder), random weights down to the softmax."""
     from spacy.training import Example
     from spacy.util import load_config
 
-    import piiscan.ner_features  # noqa: F401  (registers the layer)
+    import piiscan.ner_encoder  # noqa: F401  (register the layers)
+    import piiscan.ner_features  # noqa: F401
 
     words = tmp_path / "dict.txt"
     words.write_text("北京 100 ns\n张伟 10 nr\n有限公司 50 n\n", encoding="utf-8")
     config = load_config(Path(__file__).resolve().parents[1] / "training" / "ner" / "config.cfg", overrides={
         "paths.words": str(words), "paths.vectors": str(pipeline_path("zh")),
-        "components.tagger.model.tok2vec.encode.width": 16,
-        "components.tagger.model.tok2vec.embed.bigram_rows": 500})
+        "components.tagger.model.tok2vec.encode.width": 16, **overrides})
+    if encode is not None:
+        config["components"]["tagger"]["model"]["tok2vec"]["encode"] = encode
     with numpy_ops():
         nlp = spacy.util.load_model_from_config(config, auto_fill=True)
         doc = nlp.make_doc("张伟在北京")
         tags = ["B-PERSON", "I-PERSON", "O", "B-CN_ADDRESS", "I-CN_ADDRESS"]
         nlp.initialize(lambda: [Example.from_dict(doc, {"tags": tags})])
-    model = nlp.get_pipe("tagger").model
-    softmax = model.get_ref("softmax")  # initialised to zeros: every score would be equal
+    softmax = nlp.get_pipe("tagger").model.get_ref("softmax")  # initialised to zeros: every score would be equal
     softmax.set_param("W", numpy.random.default_rng(0).normal(size=softmax.get_param("W").shape).astype("float32"))
+    return nlp
+
+
+def assert_scores_equal_spacys(nlp, texts):
+    model = nlp.get_pipe("tagger").model
     forward = TaggerForward.from_pipeline(nlp)
-    assert forward is not None and forward._bigrams is not None
-    for text in texts[len(EDGES):len(EDGES) + 50] + ["张伟在北京", "王 芳\n\n北京 "]:
+    assert forward is not None
+    for text in texts[len(EDGES):len(EDGES) + 50] + ["张伟在北京", "王 芳\n\n北京 ", "张", "张伟"]:
         expected = numpy.asarray(model.predict([nlp.make_doc(text)])[0])
         numpy.testing.assert_allclose(forward(text)[2], expected, atol=1e-4, rtol=1e-4)
+    return forward
+
+
+def test_the_bigram_embedding_option_gives_spacys_scores_too(tmp_path, texts):
+    """CharLexiconEmbed's bigram_rows (an experiment, off in the shipped model)."""
+    nlp = small_pipeline(tmp_path, {"components.tagger.model.tok2vec.embed.bigram_rows": 500})
+    assert assert_scores_equal_spacys(nlp, texts)._bigrams is not None
+
+
+@pytest.mark.parametrize("encode", [
+    {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": 16, "depth": 3, "window_size": 1, "maxout_pieces": 2},
+    {"@architectures": "piiscan.DilatedMaxoutWindowEncoder.v1", "width": 16, "dilations": [1, 2, 4, 1, 3],
+     "maxout_pieces": 2},
+], ids=["adjacent", "dilated"])
+def test_either_encoder_gives_spacys_scores(tmp_path, texts, encode):
+    """spaCy's adjacent-window encoder and piiscan's dilated one (piiscan.ner_encoder)."""
+    forward = assert_scores_equal_spacys(small_pipeline(tmp_path, {}, encode), texts)
+    assert [layer[-1] for layer in forward._layers] == encode.get("dilations", [1] * encode.get("depth", 0))

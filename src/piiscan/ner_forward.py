@@ -74,9 +74,10 @@ class TaggerForward:
         self._first_lexicon = W[:, n_in - N_FEATURES:].T.copy()  # the 15 lexicon bits -> pre-activation
         self._first_norm = _params(norm, "G", "b")
         self._layers = []
-        for maxout, norm in encoder:
+        for maxout, norm, dilation in encoder:
             W, b = _pieces_first(*_params(maxout, "W", "b"))  # inputs: [previous, this, next] character
-            self._layers.append((W.T.copy(), b, maxout.get_dim("nO"), _params(norm, "G", "b")))
+            self._layers.append((W.T.copy(), b, maxout.get_dim("nO"), _params(norm, "G", "b"), dilation))
+        self._reach = max(layer[-1] for layer in self._layers)
         self._first_out = first[0].get_dim("nO")
         self._pad = pad
         self._softmax = _params(softmax, "W", "b")
@@ -115,7 +116,7 @@ class TaggerForward:
                 if not (block.name.startswith("residual") and window.attrs["window_size"] == 1
                         and maxout.name == "maxout" and norm.name == "layernorm"):
                     return None
-                encoder.append((maxout, norm))
+                encoder.append((maxout, norm, window.attrs.get("dilation", 1)))  # piiscan.ner_encoder's
             return cls(nlp, features, static, bigrams, lexicon.layers[0], (first[0], first[1]), encoder,
                        encode.attrs["pad"], output.layers[0])
         except (ValueError, KeyError, AttributeError, IndexError):
@@ -135,13 +136,17 @@ class TaggerForward:
                 pre += table[column]
         X = _layer_norm(_maxout(pre, self._first_out), self._first_norm)
         # spaCy pads each text with zero rows that the layers also read (self._pad), and each
-        # layer's window sees zeros beyond those (one more row at each end of `rows`)
-        buffer = numpy.zeros((len(X) + 2 * self._pad + 2, X.shape[1]), dtype="float32")
-        padded = buffer[1:-1]
+        # layer's window sees zeros beyond those (`reach` more rows at each end)
+        reach, width = self._reach, X.shape[1]
+        buffer = numpy.zeros((len(X) + 2 * self._pad + 2 * reach, width), dtype="float32")
+        padded = buffer[reach:len(buffer) - reach]
         padded[self._pad:self._pad + len(X)] = X
-        # each row's window [previous, this, next] as a view: three consecutive rows of the buffer
-        windows = as_strided(buffer, shape=(len(padded), 3 * X.shape[1]), strides=buffer.strides)
-        for W, bias, n_out, norm in self._layers:
+        row, column = buffer.strides
+        for W, bias, n_out, norm, dilation in self._layers:
+            # each row's window [previous, this, next] as a view of the buffer: three consecutive
+            # rows, or rows `dilation` apart (copied by the reshape) for a dilated layer
+            windows = as_strided(buffer[reach - dilation:], shape=(len(padded), 3, width),
+                                 strides=(row, dilation * row, column)).reshape(len(padded), 3 * width)
             pre = windows @ W
             pre += bias
             padded += _layer_norm(_maxout(pre, n_out), norm)
