@@ -1,4 +1,5 @@
-"""A dilated CNN encoder for piiscan's character tagger (training/ner/config.cfg).
+"""A dilated CNN encoder for piiscan's character tagger: an option of
+training/ner/config.cfg (tried, not in the shipped model: models/zh_piiscan/MODEL_CARD.md).
 
 spaCy's MaxoutWindowEncoder with one change: layer k reads the characters
 dilations[k] away on each side instead of the adjacent ones (the iterated
