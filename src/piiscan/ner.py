@@ -99,13 +99,9 @@ class TaggerEntities:
         self.labels = labels
         self.outside = labels.index("O")
         self.types = [label[2:] for label in labels]
-        begins = numpy.array([label.startswith("B-") for label in labels])
-        inside = numpy.array([label.startswith("I-") for label in labels])
-        # allowed[i, j]: tag j may follow tag i (I-X only after B-X or I-X)
-        same_type = numpy.array([[a[2:] == b[2:] for b in labels] for a in labels])
-        self.allowed = ~inside[None, :] | ((begins | inside)[:, None] & same_type)
-        self.may_start = ~inside
-        self.begins, self.inside = begins, inside
+        self.begins = numpy.array([label.startswith("B-") for label in labels])
+        self.inside = numpy.array([label.startswith("I-") for label in labels])
+        self.allowed, self.may_start = valid_transitions(labels)
         # One BLAS thread per model call: a scan runs one worker per core, and
         # OpenBLAS's own threads on top of them made the tagger ~3× slower.
         self._blas = ThreadpoolController()
@@ -151,6 +147,15 @@ class TaggerEntities:
         last = bounds[numpy.searchsorted(bounds, begins, side="right")] - 1
         return [Entity(self.types[tag], start, end) for tag, start, end
                 in zip(tags[begins].tolist(), starts[begins].tolist(), ends[last].tolist())]
+
+
+def valid_transitions(labels) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """(allowed[i, j]: BIO tag j may follow tag i, an I-X only after B-X or I-X;
+    may_start[j]: tag j may begin a text)."""
+    begins = numpy.array([label.startswith("B-") for label in labels])
+    inside = numpy.array([label.startswith("I-") for label in labels])
+    same_type = numpy.array([[a[2:] == b[2:] for b in labels] for a in labels])
+    return ~inside[None, :] | ((begins | inside)[:, None] & same_type), ~inside
 
 
 def best_valid_path(log_probs, allowed, may_start) -> list[int]:

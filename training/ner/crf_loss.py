@@ -27,6 +27,8 @@ import numpy
 from spacy.training import validate_examples
 from spacy.util import registry
 
+from piiscan.ner import valid_transitions
+
 IMPOSSIBLE = -1e4
 
 
@@ -55,12 +57,9 @@ def make_valid_path_crf(cross_entropy: bool = True):
 
 
 def transitions(labels) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """(allowed[i, j] as 0 or IMPOSSIBLE: tag j may follow tag i; the same for a first tag)."""
-    begins = numpy.array([label.startswith("B-") for label in labels])
-    inside = numpy.array([label.startswith("I-") for label in labels])
-    same_type = numpy.array([[a[2:] == b[2:] for b in labels] for a in labels])
-    allowed = ~inside[None, :] | ((begins | inside)[:, None] & same_type)
-    return numpy.where(allowed, 0.0, IMPOSSIBLE), numpy.where(~inside, 0.0, IMPOSSIBLE)
+    """piiscan's valid BIO transitions and first tags (piiscan.ner) as 0 or IMPOSSIBLE."""
+    allowed, may_start = valid_transitions(labels)
+    return numpy.where(allowed, 0.0, IMPOSSIBLE), numpy.where(may_start, 0.0, IMPOSSIBLE)
 
 
 def valid_path_crf_loss(tagger, examples, scores):
