@@ -69,7 +69,7 @@ def valid_path_crf_loss(tagger, examples, scores):
     transition, start = transitions(labels)
     lengths = [len(s) for s in scores]
     n_docs, longest, n_tags = len(scores), max(lengths), len(labels)
-    log_probs = numpy.full((n_docs, longest, n_tags), 0.0)
+    log_probs = numpy.zeros((n_docs, longest, n_tags))
     clamp = numpy.zeros((n_docs, longest, n_tags))  # IMPOSSIBLE where a tag is not the gold one
     for d, (eg, doc_scores) in enumerate(zip(examples, scores)):
         log_probs[d, :lengths[d]] = numpy.log(numpy.maximum(numpy.asarray(doc_scores, dtype="float64"), 1e-12))
@@ -88,21 +88,17 @@ def valid_path_crf_loss(tagger, examples, scores):
 def marginals(emissions, mask, transition, start):
     """Forward-backward over a padded batch (docs, positions, tags): log Z per doc and
     each position's tag marginals (zero at padding)."""
-    n_docs, longest, n_tags = emissions.shape
+    longest = emissions.shape[1]
     alpha = numpy.empty_like(emissions)
     beta = numpy.zeros_like(emissions)
     alpha[:, 0] = start + emissions[:, 0]
     for t in range(1, longest):
-        step = _logsumexp(alpha[:, t - 1, :, None] + transition[None], axis=1) + emissions[:, t]
+        step = numpy.logaddexp.reduce(alpha[:, t - 1, :, None] + transition[None], axis=1) + emissions[:, t]
         alpha[:, t] = numpy.where(mask[:, t, None], step, alpha[:, t - 1])
     for t in range(longest - 2, -1, -1):
-        step = _logsumexp(transition[None] + (emissions[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
+        step = numpy.logaddexp.reduce(transition[None] + (emissions[:, t + 1] + beta[:, t + 1])[:, None, :],
+                                      axis=2)
         beta[:, t] = numpy.where(mask[:, t + 1, None], step, 0.0)
-    log_z = _logsumexp(alpha[:, -1], axis=1)  # padding carries the last real alpha forward
+    log_z = numpy.logaddexp.reduce(alpha[:, -1], axis=1)  # padding carries the last real alpha forward
     posterior = numpy.exp(alpha + beta - log_z[:, None, None]) * mask[:, :, None]
     return log_z, posterior
-
-
-def _logsumexp(values, axis):
-    top = values.max(axis=axis, keepdims=True)
-    return (top + numpy.log(numpy.exp(values - top).sum(axis=axis, keepdims=True))).squeeze(axis)
