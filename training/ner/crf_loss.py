@@ -12,7 +12,8 @@ Switched on from the config:
     [training.before_update]
     @callbacks = "piiscan_training.valid_path_crf.v1"
 
-and `spacy train --code training/ner/crf_loss.py` (train.py passes it).
+and `spacy train --code training/ner/callbacks.py`, which imports this file (train.py
+passes it).
 
 The gradient is with respect to the Softmax layer's logits (thinc's Softmax passes
 dY on as d(logits), as the cross-entropy gradient probs - truth is): the CRF's

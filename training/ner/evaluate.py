@@ -38,10 +38,17 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def predict(nlp, texts: list[str], decoder: str = "piiscan") -> list[list[tuple[str, int, int]]]:
+    """`nlp` a pipeline, or a list of them: piiscan's decoding of their averaged tag
+    probabilities (distill.py's teachers as an ensemble)."""
     if decoder == "piiscan":
         from piiscan.ner import TaggerEntities
 
-        entities = TaggerEntities(nlp)
+        if isinstance(nlp, list):
+            from distill import AveragedTaggers
+
+            entities = AveragedTaggers(nlp)
+        else:
+            entities = TaggerEntities(nlp)
         return [[(e.label, e.start, e.end) for e in entities(text)] for text in texts]
     return [[(e.label_, e.start_char, e.end_char) for e in doc.ents] for doc in nlp.pipe(texts, batch_size=256)]
 
@@ -101,9 +108,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--speed", action="store_true", help="also measure load time and throughput")
     parser.add_argument("--decoder", choices=("piiscan", "spacy"), default="piiscan",
                         help="piiscan's decoding of the tag scores (default) or the pipeline's doc.ents")
+    parser.add_argument("--ensemble", type=Path, action="append", default=[], metavar="MODEL",
+                        help="another model (repeatable): score the averaged tag probabilities of all")
     args = parser.parse_args(argv)
+    if args.ensemble and (args.decoder != "piiscan" or args.speed):
+        parser.error("--ensemble goes with piiscan's decoder and without --speed")
     nlp, load_seconds = load_timed(args.model)
+    if args.ensemble:
+        nlp = [nlp] + [load_timed(model)[0] for model in args.ensemble]
     report: dict = {"model": str(args.model), "decoder": args.decoder}
+    if args.ensemble:
+        report["ensemble"] = [str(model) for model in args.ensemble]
     all_texts = []
     for path in args.files:
         records = read_jsonl(path)

@@ -52,7 +52,7 @@ def spacy_train(config: Path, output: Path, log: Path, overrides: list[str]) -> 
     command = [sys.executable, "-c", SPACY_WITH_NUMPY_OPS, "train", str(config), "--output", str(output),
                "--paths.train", str(DATA / "train.spacy"), "--paths.dev", str(DATA / "dev.spacy"),
                "--paths.vectors", str(DATA / "lexicon"), "--paths.words", str(jieba_dictionary()),
-               "--code", str(HERE / "crf_loss.py"), *overrides]
+               "--code", str(HERE / "callbacks.py"), *overrides]
     print("$", " ".join(command), flush=True)
     env = dict(os.environ, **ONE_THREAD)
     with log.open("w", encoding="utf-8") as fh:
