@@ -88,7 +88,7 @@ def make_targets(teachers: list[Path], corpus: Path, out: Path, batch: int = 256
         nlps = [spacy.load(path) for path in teachers]
     labels = list(nlps[0].get_pipe("tagger").labels)
     texts = sorted({doc.text for doc in DocBin().from_disk(corpus).get_docs(nlps[0].vocab)})
-    total = [numpy.zeros((0, len(labels)), dtype="float32") for _ in texts]
+    total = [0.0] * len(texts)
     for nlp in nlps:
         tagger = nlp.get_pipe("tagger")
         order = [list(tagger.labels).index(label) for label in labels]
@@ -96,7 +96,7 @@ def make_targets(teachers: list[Path], corpus: Path, out: Path, batch: int = 256
             docs = [nlp.make_doc(text) for text in texts[first:first + batch]]
             for i, probs in enumerate(tagger.model.predict(docs), start=first):
                 probs = softmax(numpy.asarray(probs, dtype="float64")[:, order])  # predict() gives logits
-                total[i] = probs if not len(total[i]) else total[i] + probs
+                total[i] = total[i] + probs
         print(f"{len(texts)} texts read by {nlp.path}", flush=True)
     probs = [t / len(nlps) for t in total]
     offsets = numpy.cumsum([0] + [len(p) for p in probs])
