@@ -13,8 +13,10 @@ Experiments for model selection: `--dev --name NAME [spaCy overrides]` trains
 runs/NAME and scores it on the dev sets only; the held-out sets are for the
 final figures.
 
-Everything is deterministic for a given config (seeded data and training) and
-nothing is downloaded. spaCy's training output goes to training/ner/runs/
+Everything is deterministic for a given config and library versions (seeded data
+and training; Faker's output differs between releases, hence its pin in the
+`train` extra), and nothing is downloaded. The versions are printed and recorded
+in metrics.json. spaCy's training output goes to training/ner/runs/
 (ignored by git); the log is runs/<name>.log, so an interrupted run keeps its
 best model so far and `--skip-training` can install and evaluate it.
 """
@@ -65,6 +67,13 @@ def spacy_train(config: Path, output: Path, log: Path, overrides: list[str]) -> 
             print(line, end="", flush=True)
         if process.wait():
             raise SystemExit(f"spacy train failed, see {log}")
+
+
+def versions() -> dict[str, str]:
+    """The libraries that shape the data and the weights."""
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("spacy", "thinc", "numpy", "jieba", "Faker")}
 
 
 def jieba_dictionary() -> Path:
@@ -143,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
     args, extra = parser.parse_known_args(argv)
     overrides = list(args.overrides) + extra
     started = time.time()
+    print("versions:", ", ".join(f"{name} {v}" for name, v in versions().items()), flush=True)
     global DATA
     DATA = args.data.resolve()
     if not args.skip_prepare or not (DATA / "train.spacy").exists():
@@ -177,6 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     metrics["size_bytes"] = size_bytes(model)
     metrics["command"] = "python training/ner/train.py" + ("".join(" " + o for o in overrides))
     metrics["wall_seconds"] = trained_seconds or round(time.time() - started)
+    metrics["versions"] = versions()
     (model / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     from card import update_card
 
