@@ -1,3 +1,4 @@
+import multiprocessing
 import os
 import stat
 
@@ -37,3 +38,26 @@ def test_same_person_same_fingerprint_across_written_forms(detector):
         (d,) = detector.detect(text)
         prints.add(fp(d.entity_type, d.canonical))
     assert len(prints) == 1
+
+
+def _load_key_at(path, start, keys):
+    start.wait()  # every process asks for the key at the same moment
+    keys.put(load_key(path))
+
+
+def test_scans_starting_at_once_on_a_fresh_machine_share_one_complete_key(tmp_path, monkeypatch):
+    """The first scan creates the key; one starting at the same moment must not read
+    the file before the key is in it (an empty key, other fingerprints)."""
+    monkeypatch.delenv("PIISCAN_KEY", raising=False)
+    context = multiprocessing.get_context("fork")
+    for attempt in range(10):
+        path = tmp_path / str(attempt) / "key"
+        start, keys = context.Barrier(8), context.Queue()
+        processes = [context.Process(target=_load_key_at, args=(path, start, keys)) for _ in range(8)]
+        for process in processes:
+            process.start()
+        found = [keys.get(timeout=30) for _ in processes]
+        for process in processes:
+            process.join()
+        assert len(set(found)) == 1 and len(found[0]) == 64, attempt
+        assert [p.name for p in path.parent.iterdir()] == ["key"]  # no temporary file left behind

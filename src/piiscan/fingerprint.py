@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
@@ -28,15 +29,25 @@ def load_key(key_file: Path | None = None) -> bytes:
         return from_env.encode("utf-8")
     path = key_file or default_key_file()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            # O_EXCL: two scans starting at once must not write two different keys.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text(encoding="ascii").strip().encode("ascii")
+        _create_key(path)
+    return path.read_text(encoding="ascii").strip().encode("ascii")
+
+
+def _create_key(path: Path) -> None:
+    """A new random key at `path`, all or nothing: written to a temporary file (0600)
+    and hard-linked into place, so that a scan starting at the same moment finds no
+    key file or a whole one (never an empty one: an empty key, other fingerprints),
+    and the first key linked wins."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+    try:
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(secrets.token_hex(32) + "\n")
-    return path.read_text(encoding="ascii").strip().encode("ascii")
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another scan made the key first: theirs is used
+    finally:
+        os.unlink(temporary)
 
 
 def key_id(key: bytes) -> str:
