@@ -140,7 +140,7 @@ class TaggerEntities:
         if len(wrong):
             islands = numpy.array(_islands(tags != self.outside)).reshape(-1, 2)
             for first, last in islands[numpy.unique(numpy.searchsorted(islands[:, 0], wrong, side="right") - 1)]:
-                tags[first:last] = best_valid_path(_log_softmax(scores[first:last]), self.allowed, self.may_start)
+                tags[first:last] = best_valid_path(log_softmax(scores[first:last]), self.allowed, self.may_start)
         # in a valid path an entity is a B-X and the I-X after it, up to the next B or O
         begins = numpy.flatnonzero(self.begins[tags])
         bounds = numpy.append(numpy.flatnonzero(~self.inside[tags]), len(tags))
@@ -175,7 +175,8 @@ def best_valid_path(log_probs, allowed, may_start) -> list[int]:
     return path[::-1]
 
 
-def _log_softmax(scores):
+def log_softmax(scores):
+    """Per row (one character's tag scores)."""
     scores = scores - scores.max(axis=1, keepdims=True)
     return scores - numpy.log(numpy.exp(scores).sum(axis=1, keepdims=True))
 

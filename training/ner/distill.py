@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy
 from spacy.util import registry
 
-from piiscan.ner import TaggerEntities, numpy_ops
+from piiscan.ner import TaggerEntities, log_softmax, numpy_ops
 
 HERE = Path(__file__).resolve().parent
 
@@ -50,16 +50,18 @@ def make_distill(targets: str, weight: float = 0.5):
             return
         own_loss = tagger.get_loss
         order = [teacher["labels"].index(label) for label in tagger.labels]
+        # once, in the tagger's label order, not at every step
+        targets = {text: probs[:, order].astype("float32") for text, probs in teacher["probs"].items()}
 
         def get_loss(examples, scores):
             loss, d_scores = own_loss(examples, scores)
             mixed = []
             for eg, probs, d_gold in zip(examples, scores, d_scores):
-                target = teacher["probs"].get(eg.predicted.text)
+                target = targets.get(eg.predicted.text)
                 if target is None or len(target) != len(probs):
                     mixed.append(d_gold)
                     continue
-                target = tagger.model.ops.asarray2f(target[:, order].astype("float32"))
+                target = tagger.model.ops.asarray2f(target)
                 mixed.append((1 - weight) * d_gold + weight * (probs - target))
             return loss, mixed
 
@@ -95,7 +97,7 @@ def make_targets(teachers: list[Path], corpus: Path, out: Path, batch: int = 256
         for first in range(0, len(texts), batch):
             docs = [nlp.make_doc(text) for text in texts[first:first + batch]]
             for i, probs in enumerate(tagger.model.predict(docs), start=first):
-                probs = softmax(numpy.asarray(probs, dtype="float64")[:, order])  # predict() gives logits
+                probs = numpy.exp(log_softmax(numpy.asarray(probs, dtype="float64")[:, order]))  # from logits
                 total[i] = total[i] + probs
         print(f"{len(texts)} texts read by {nlp.path}", flush=True)
     probs = [t / len(nlps) for t in total]
@@ -110,20 +112,15 @@ class AveragedTaggers(TaggerEntities):
 
     def __init__(self, nlps):
         super().__init__(nlps[0])
-        self.members = [(TaggerEntities(nlp), [list(nlp.get_pipe("tagger").labels).index(label)
-                                               for label in self.labels]) for nlp in nlps]
+        self.others = [(TaggerEntities(nlp), [list(nlp.get_pipe("tagger").labels).index(label)
+                                              for label in self.labels]) for nlp in nlps[1:]]
 
     def scores(self, text):
-        outputs = [(member.scores(text), order) for member, order in self.members]
-        probs = numpy.mean([softmax(numpy.asarray(scores, dtype="float64"))[:, order]
-                            for (_, _, scores), order in outputs], axis=0)
-        starts, ends, _ = outputs[0][0]
-        return starts, ends, numpy.log(probs)
-
-
-def softmax(logits: numpy.ndarray) -> numpy.ndarray:
-    exp = numpy.exp(logits - logits.max(axis=1, keepdims=True))
-    return exp / exp.sum(axis=1, keepdims=True)
+        starts, ends, first = super().scores(text)
+        probs = [numpy.exp(log_softmax(numpy.asarray(first, dtype="float64")))]
+        probs += [numpy.exp(log_softmax(numpy.asarray(member.scores(text)[2], dtype="float64")))[:, order]
+                  for member, order in self.others]
+        return starts, ends, numpy.log(numpy.mean(probs, axis=0))
 
 
 def main(argv: list[str] | None = None) -> None:
