@@ -61,3 +61,16 @@ def test_scans_starting_at_once_on_a_fresh_machine_share_one_complete_key(tmp_pa
             process.join()
         assert len(set(found)) == 1 and len(found[0]) == 64, attempt
         assert [p.name for p in path.parent.iterdir()] == ["key"]  # no temporary file left behind
+
+
+def test_a_key_is_made_where_hard_links_are_not_supported(tmp_path, monkeypatch):
+    monkeypatch.delenv("PIISCAN_KEY", raising=False)
+
+    def no_hard_links(source, target):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_hard_links)  # as on FAT or some network shares
+    path = tmp_path / "key"
+    key = load_key(path)
+    assert len(key) == 64 and load_key(path) == key and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["key"]

@@ -43,11 +43,15 @@ def _create_key(path: Path) -> None:
     try:
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(secrets.token_hex(32) + "\n")
-        os.link(temporary, path)
-    except FileExistsError:
-        pass  # another scan made the key first: theirs is used
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another scan made the key first: theirs is used
+        except OSError:  # a file system without hard links (FAT, some shares): a whole file still
+            if not path.exists():
+                os.replace(temporary, path)
     finally:
-        os.unlink(temporary)
+        Path(temporary).unlink(missing_ok=True)
 
 
 def key_id(key: bytes) -> str:
