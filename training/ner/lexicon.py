@@ -76,7 +76,47 @@ def lexicon_table(extra_chars=()) -> tuple[list[str], numpy.ndarray]:
     return chars, matrix.astype("float32")
 
 
-def build_lexicon_pipeline(path: Path, extra_chars=(), aliases: dict[str, str] | None = None) -> None:
+def dictionary_words():
+    """(word, frequency) for each word of two or more characters in jieba's dictionary."""
+    with (_jieba_dir() / "dict.txt").open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 3 and len(parts[0]) >= 2:
+                yield parts[0], float(parts[1])
+
+
+def cooccurrence_vectors(chars: list[str], dims: int, words=None, seed: int = 0) -> numpy.ndarray:
+    """Character vectors from which characters share words (jieba's dictionary
+    unless `words` is given): positive PMI of frequency-weighted pairs, reduced by
+    a randomised SVD. A character never seen in the training text still lands
+    beside the characters it forms words with. Standardised columns, n_chars x dims."""
+    row = {c: i for i, c in enumerate(chars)}
+    counts = numpy.zeros((len(chars), len(chars)), dtype="float32")
+    for word, freq in dictionary_words() if words is None else words:
+        ids = [row[c] for c in word if c in row]
+        weight = math.log1p(freq)
+        for a in ids:
+            for b in ids:
+                if a != b:
+                    counts[a, b] += weight
+    total = counts.sum()
+    marginal = counts.sum(axis=1) + 1e-9
+    with numpy.errstate(divide="ignore"):
+        pmi = numpy.log(counts * total / marginal[:, None] / marginal[None, :])
+    ppmi = numpy.maximum(pmi, 0.0).astype("float32")
+    del counts, pmi
+    rng = numpy.random.default_rng(seed)
+    probes = min(len(chars), dims + 16)
+    basis, _ = numpy.linalg.qr(ppmi @ rng.standard_normal((len(chars), probes), dtype="float32"))
+    basis, _ = numpy.linalg.qr(ppmi @ (ppmi.T @ basis))  # one power iteration
+    u, sigma, _ = numpy.linalg.svd(basis.T @ ppmi, full_matrices=False)
+    vectors = (basis @ u[:, :dims]) * numpy.sqrt(sigma[:dims])
+    std = vectors.std(axis=0)
+    return ((vectors - vectors.mean(axis=0)) / numpy.where(std > 0, std, 1.0)).astype("float32")
+
+
+def build_lexicon_pipeline(path: Path, extra_chars=(), aliases: dict[str, str] | None = None,
+                           cooccurrence_dims: int = 0) -> None:
     """A blank zh pipeline whose vocab holds the lexicon vectors, for
     [initialize] vectors = path in config.cfg. `aliases` maps a character to
     another whose vector it takes (ASCII "," -> full-width "，")."""
@@ -84,6 +124,8 @@ def build_lexicon_pipeline(path: Path, extra_chars=(), aliases: dict[str, str] |
     from spacy.vectors import Vectors
 
     chars, matrix = lexicon_table(extra_chars)
+    if cooccurrence_dims:
+        matrix = numpy.hstack([matrix, cooccurrence_vectors(chars, cooccurrence_dims)])
     row = {c: i for i, c in enumerate(chars)}
     for alias, source in sorted((aliases or {}).items()):
         if source in row:

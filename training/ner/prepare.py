@@ -215,6 +215,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-augment", action="store_true")
     parser.add_argument("--augment-copies", type=int, default=AUGMENT_COPIES,
                         help="mention-replaced copies of each CLUENER training sentence")
+    parser.add_argument("--cooccurrence-dims", type=int, default=0,
+                        help="append this many dimensions of dictionary co-occurrence vectors to the lexicon vectors")
     parser.add_argument("--regenerate-heldout", action="store_true",
                         help="write heldout_synthetic.jsonl anew instead of reading the committed one")
     args = parser.parse_args(argv)
@@ -251,7 +253,8 @@ def main(argv: list[str] | None = None) -> None:
 
     chars = {c for text, _ in train for c in text}
     build_lexicon_pipeline(out / "lexicon", extra_chars=chars, aliases={chr(v): chr(k) for k, v in HALFWIDTH.items()
-                                                                       if 0xFF01 <= k <= 0xFF5E})
+                                                                       if 0xFF01 <= k <= 0xFF5E},
+                           cooccurrence_dims=args.cooccurrence_dims)
     print(f"CLUENER: {len(real_train)} train, {len(real_dev)} dev, {len(real_held)} held out; "
           f"synthetic: {len(synth['train'])} train, {len(synth['dev'])} dev; "
           f"augmented: {len(augmented)}; total train {len(train)}, dev {len(dev)}")
