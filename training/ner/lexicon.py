@@ -37,25 +37,29 @@ def _jieba_dir() -> Path:
     return Path(jieba.__file__).parent
 
 
+def dictionary_entries():
+    """(word, frequency, part-of-speech tag) for each entry of jieba's dictionary."""
+    with (_jieba_dir() / "dict.txt").open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 3:
+                yield parts[0], float(parts[1]), parts[2]
+
+
 def lexicon_table(extra_chars=()) -> tuple[list[str], numpy.ndarray]:
     """(characters, matrix n_chars x n_features), standardised columns."""
     from jieba.finalseg.prob_emit import P as SEG_EMIT
     from jieba.posseg.prob_emit import P as POS_EMIT
 
     counts: dict[str, dict[tuple[str, str], float]] = defaultdict(lambda: defaultdict(float))
-    with (_jieba_dir() / "dict.txt").open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) < 3:
-                continue
-            word, freq, tag = parts[0], float(parts[1]), parts[2]
-            group = GROUPS.get(tag, "other")
-            if len(word) == 1:
-                counts[word][(group, "S")] += freq
-                continue
-            for i, char in enumerate(word):
-                position = "B" if i == 0 else "E" if i == len(word) - 1 else "M"
-                counts[char][(group, position)] += freq
+    for word, freq, tag in dictionary_entries():
+        group = GROUPS.get(tag, "other")
+        if len(word) == 1:
+            counts[word][(group, "S")] += freq
+            continue
+        for i, char in enumerate(word):
+            position = "B" if i == 0 else "E" if i == len(word) - 1 else "M"
+            counts[char][(group, position)] += freq
     chars = set(counts) | set(extra_chars)
     for table in (POS_EMIT, SEG_EMIT):
         for emissions in table.values():
@@ -76,15 +80,6 @@ def lexicon_table(extra_chars=()) -> tuple[list[str], numpy.ndarray]:
     return chars, matrix.astype("float32")
 
 
-def dictionary_words():
-    """(word, frequency) for each word of two or more characters in jieba's dictionary."""
-    with (_jieba_dir() / "dict.txt").open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) >= 3 and len(parts[0]) >= 2:
-                yield parts[0], float(parts[1])
-
-
 def cooccurrence_vectors(chars: list[str], dims: int, words=None, seed: int = 0) -> numpy.ndarray:
     """Character vectors from which characters share words (jieba's dictionary
     unless `words` is given): positive PMI of frequency-weighted pairs, reduced by
@@ -92,7 +87,9 @@ def cooccurrence_vectors(chars: list[str], dims: int, words=None, seed: int = 0)
     beside the characters it forms words with. Standardised columns, n_chars x dims."""
     row = {c: i for i, c in enumerate(chars)}
     counts = numpy.zeros((len(chars), len(chars)), dtype="float32")
-    for word, freq in dictionary_words() if words is None else words:
+    if words is None:
+        words = ((word, freq) for word, freq, _ in dictionary_entries())
+    for word, freq in words:
         ids = [row[c] for c in word if c in row]
         weight = math.log1p(freq)
         for a in ids:
