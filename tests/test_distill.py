@@ -72,6 +72,18 @@ def test_the_gradient_mixes_the_gold_and_the_teachers_and_leaves_unknown_texts_t
     numpy.testing.assert_allclose(tagger.get_loss(unknown, [probs])[1][0], probs - gold, atol=1e-6)
 
 
+def test_a_text_without_gold_tags_learns_from_the_teachers_alone(tmp_path):
+    """A transfer text (prepare.py --transfer: every tag missing) has no gold gradient;
+    whatever the weight, its gradient is the whole way to the teachers'."""
+    nlp, tagger, _ = tiny_pipeline()
+    teacher = numpy.array([[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.0, 0.0, 1.0], [0.0, 0.0, 1.0]])
+    write_targets(tmp_path / "t.npz", "李雷来了", teacher)
+    make_distill(str(tmp_path / "t.npz"), weight=0.25)(nlp, {"step": 0})
+    transfer = [Example.from_dict(nlp.make_doc("李雷来了"), {"tags": [""] * 4})]
+    probs = numpy.full((4, 3), 1 / 3, dtype="float32")
+    numpy.testing.assert_allclose(tagger.get_loss(transfer, [probs])[1][0], probs - teacher, atol=1e-3)
+
+
 def test_a_student_trained_on_the_teachers_alone_learns_their_tags(tmp_path):
     """weight 1: the gold tags are ignored; the student follows the teachers."""
     nlp, tagger, examples = tiny_pipeline()

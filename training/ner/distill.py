@@ -62,7 +62,10 @@ def make_distill(targets: str, weight: float = 0.5):
                     mixed.append(d_gold)
                     continue
                 target = tagger.model.ops.asarray2f(target)
-                mixed.append((1 - weight) * d_gold + weight * (probs - target))
+                if not d_gold.any():  # a transfer text, no gold tags: the teachers alone
+                    mixed.append(probs - target)
+                else:
+                    mixed.append((1 - weight) * d_gold + weight * (probs - target))
             return loss, mixed
 
         tagger.get_loss = get_loss

@@ -30,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from peoples_daily import MISSING, read_peoples_daily, unlabelled_sentences  # noqa: E402
 from synthetic import ADDRESS, ORG, PERSON, Synth  # noqa: E402
 
 HELDOUT = HERE / "data"  # the committed held-out sets live here whatever --out says
@@ -155,6 +156,14 @@ def augment(examples: list[Example], seed: int = AUGMENT_SEED, copies: int = 1) 
     return out
 
 
+def sample(examples: list[Example], fraction: float, seed: int = SPLIT_SEED) -> list[Example]:
+    """A seeded `fraction` of `examples`, in their order."""
+    if fraction >= 1:
+        return examples
+    rng = random.Random(seed)
+    return [example for example in examples if rng.random() < fraction]
+
+
 def halfwidth_share(examples: list[Example], fraction: float = HALFWIDTH_FRACTION,
                     seed: int = HALFWIDTH_SEED) -> list[Example]:
     rng = random.Random(seed)
@@ -176,14 +185,15 @@ def read_jsonl(path: Path) -> list[Example]:
 
 
 def bio_tags(n_tokens: int, token_starts: list[int], spans: list[tuple[int, int, str]]) -> list[str]:
+    """B-X, I-X and O per token; an empty tag (missing: no loss) under a MISSING span."""
     tags = ["O"] * n_tokens
     index = {start: i for i, start in enumerate(token_starts)}
     for start, end, label in spans:
         first = index[start]
-        tags[first] = "B-" + label
+        tags[first] = "B-" + label if label != MISSING else MISSING
         i = first + 1
         while i < n_tokens and token_starts[i] < end:
-            tags[i] = "I-" + label
+            tags[i] = "I-" + label if label != MISSING else MISSING
             i += 1
     return tags
 
@@ -195,13 +205,16 @@ def to_docbin(nlp, examples: list[Example]):
     for text, spans in examples:
         doc = nlp.make_doc(text)
         ents = []
+        missing = [span for span in spans if span[2] == MISSING]
         for start, end, label in spans:
+            if label == MISSING:
+                continue
             span = doc.char_span(start, end, label=label)
             if span is None:  # cannot happen with one token per character, but be safe
                 span = doc.char_span(start, end, label=label, alignment_mode="expand")
             ents.append(span)
         doc.ents = ents
-        aligned = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        aligned = [(e.start_char, e.end_char, e.label_) for e in doc.ents] + missing
         for token, tag in zip(doc, bio_tags(len(doc), [t.idx for t in doc], aligned)):
             token.tag_ = tag
         docs.add(doc)
@@ -215,6 +228,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-augment", action="store_true")
     parser.add_argument("--augment-copies", type=int, default=AUGMENT_COPIES,
                         help="mention-replaced copies of each CLUENER training sentence")
+    parser.add_argument("--peoples-daily", type=float, default=0.0, metavar="FRACTION",
+                        help="add this fraction of the People's Daily 1998 sentences that have a name "
+                             "(peoples_daily.py; PERSON only); 0: none")
+    parser.add_argument("--transfer", type=float, default=0.0, metavar="FRACTION",
+                        help="add this fraction of People's Daily 1998 as unlabelled text (every tag missing), "
+                             "also written to transfer.spacy for distill.py's teachers; 0: none")
     parser.add_argument("--cooccurrence-dims", type=int, default=0,
                         help="append this many dimensions of dictionary co-occurrence vectors to the lexicon vectors")
     parser.add_argument("--regenerate-heldout", action="store_true",
@@ -240,12 +259,17 @@ def main(argv: list[str] | None = None) -> None:
     synth = {split: [e for e in examples if e[0] not in held_texts] for split, examples in synth.items()}
     augmented = [] if args.no_augment else augment(real_train, copies=args.augment_copies)
 
-    train = halfwidth_share(real_train + augmented + synth["train"])
+    daily = sample(read_peoples_daily(), args.peoples_daily) if args.peoples_daily else []
+    train = halfwidth_share(real_train + augmented + synth["train"] + daily)
+    transfer = halfwidth_share(unlabelled_sentences(args.transfer), seed=HALFWIDTH_SEED + 1) if args.transfer else []
+    train += transfer
     random.Random(SPLIT_SEED + 1).shuffle(train)
     dev = real_dev + synth["dev"]
     nlp = spacy.blank("zh")
     to_docbin(nlp, train).to_disk(out / "train.spacy")
     to_docbin(nlp, dev).to_disk(out / "dev.spacy")
+    if transfer:
+        to_docbin(nlp, transfer).to_disk(out / "transfer.spacy")
     write_jsonl(out / "dev_cluener.jsonl", real_dev)
     write_jsonl(out / "dev_synthetic.jsonl", synth["dev"])
 
@@ -257,7 +281,7 @@ def main(argv: list[str] | None = None) -> None:
                            cooccurrence_dims=args.cooccurrence_dims)
     print(f"CLUENER: {len(real_train)} train, {len(real_dev)} dev, {len(real_held)} held out; "
           f"synthetic: {len(synth['train'])} train, {len(synth['dev'])} dev; "
-          f"augmented: {len(augmented)}; total train {len(train)}, dev {len(dev)}")
+          f"augmented: {len(augmented)}; People's Daily: {len(daily)}, transfer {len(transfer)}; total train {len(train)}, dev {len(dev)}")
 
 
 if __name__ == "__main__":
