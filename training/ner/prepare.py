@@ -281,7 +281,8 @@ def main(argv: list[str] | None = None) -> None:
                            cooccurrence_dims=args.cooccurrence_dims)
     print(f"CLUENER: {len(real_train)} train, {len(real_dev)} dev, {len(real_held)} held out; "
           f"synthetic: {len(synth['train'])} train, {len(synth['dev'])} dev; "
-          f"augmented: {len(augmented)}; People's Daily: {len(daily)}, transfer {len(transfer)}; total train {len(train)}, dev {len(dev)}")
+          f"augmented: {len(augmented)}; People's Daily: {len(daily)} with names, {len(transfer)} unlabelled; "
+          f"total train {len(train)}, dev {len(dev)}")
 
 
 if __name__ == "__main__":
