@@ -48,9 +48,9 @@ def test_sentences_without_names_are_kept_only_as_a_sample(tmp_path):
     corpus = tmp_path / "199801.txt"
     corpus.write_text(LINE + "\n" + "\n".join(f"今天/t  下雨/v  {i}/m  。/w" for i in range(200)) + "\n",
                       encoding="utf-8")
-    every = read_peoples_daily(corpus, without_names=1.0)
+    every = read_peoples_daily(path=corpus, without_names=1.0)
     assert len(every) == 202
-    some = read_peoples_daily(corpus, without_names=0.1)
+    some = read_peoples_daily(path=corpus, without_names=0.1)
     assert some[0][0].startswith("新华社记者王小明") and 5 < len(some) < 60
 
 
@@ -60,7 +60,8 @@ def test_a_transfer_set_is_plain_text_with_every_character_missing(tmp_path):
     texts = unlabelled_sentences(1.0, corpus)
     assert texts == [("新华社记者王小明报道：欧阳红、克林顿和张伟李芳在北京会见了客人。", [(0, 32, MISSING)]),
                      ("他们很高兴。", [(0, 6, MISSING)])]  # 好。 is too short to keep
-    doc = next(to_docbin(spacy.blank("zh"), texts).get_docs(spacy.blank("zh").vocab))
+    nlp = spacy.blank("zh")
+    doc = next(to_docbin(nlp, texts).get_docs(nlp.vocab))
     assert {token.tag_ for token in doc} == {""} and not doc.ents
 
 

@@ -156,14 +156,6 @@ def augment(examples: list[Example], seed: int = AUGMENT_SEED, copies: int = 1) 
     return out
 
 
-def sample(examples: list[Example], fraction: float, seed: int = SPLIT_SEED) -> list[Example]:
-    """A seeded `fraction` of `examples`, in their order."""
-    if fraction >= 1:
-        return examples
-    rng = random.Random(seed)
-    return [example for example in examples if rng.random() < fraction]
-
-
 def halfwidth_share(examples: list[Example], fraction: float = HALFWIDTH_FRACTION,
                     seed: int = HALFWIDTH_SEED) -> list[Example]:
     rng = random.Random(seed)
@@ -189,11 +181,12 @@ def bio_tags(n_tokens: int, token_starts: list[int], spans: list[tuple[int, int,
     tags = ["O"] * n_tokens
     index = {start: i for i, start in enumerate(token_starts)}
     for start, end, label in spans:
+        begin, inside = ("B-" + label, "I-" + label) if label != MISSING else (MISSING, MISSING)
         first = index[start]
-        tags[first] = "B-" + label if label != MISSING else MISSING
+        tags[first] = begin
         i = first + 1
         while i < n_tokens and token_starts[i] < end:
-            tags[i] = "I-" + label if label != MISSING else MISSING
+            tags[i] = inside
             i += 1
     return tags
 
@@ -206,9 +199,7 @@ def to_docbin(nlp, examples: list[Example]):
         doc = nlp.make_doc(text)
         ents = []
         missing = [span for span in spans if span[2] == MISSING]
-        for start, end, label in spans:
-            if label == MISSING:
-                continue
+        for start, end, label in (span for span in spans if span[2] != MISSING):
             span = doc.char_span(start, end, label=label)
             if span is None:  # cannot happen with one token per character, but be safe
                 span = doc.char_span(start, end, label=label, alignment_mode="expand")
@@ -233,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
                              "(peoples_daily.py; PERSON only); 0: none")
     parser.add_argument("--transfer", type=float, default=0.0, metavar="FRACTION",
                         help="add this fraction of People's Daily 1998 as unlabelled text (every tag missing), "
-                             "also written to transfer.spacy for distill.py's teachers; 0: none")
+                             "also written alone to transfer.spacy for distill.py's teachers to label; 0: none")
     parser.add_argument("--cooccurrence-dims", type=int, default=0,
                         help="append this many dimensions of dictionary co-occurrence vectors to the lexicon vectors")
     parser.add_argument("--regenerate-heldout", action="store_true",
@@ -259,7 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     synth = {split: [e for e in examples if e[0] not in held_texts] for split, examples in synth.items()}
     augmented = [] if args.no_augment else augment(real_train, copies=args.augment_copies)
 
-    daily = sample(read_peoples_daily(), args.peoples_daily) if args.peoples_daily else []
+    daily = read_peoples_daily(args.peoples_daily) if args.peoples_daily else []
     train = halfwidth_share(real_train + augmented + synth["train"] + daily)
     transfer = halfwidth_share(unlabelled_sentences(args.transfer), seed=HALFWIDTH_SEED + 1) if args.transfer else []
     train += transfer
