@@ -29,10 +29,10 @@ import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-from piiscan.engine import Detector, build_analyzer, pipeline_path
-from piiscan.recognizer import load_recognizers, load_specs
-from piiscan.validators.bank_card import _bin_table, luhn_valid
-from piiscan.validators.resident_id import gb11643_check_char
+from piiscan.detect.engine import Detector, build_analyzer, pipeline_path
+from piiscan.detect.recognizer import load_recognizers, load_specs
+from piiscan.detect.validators.bank_card import _bin_table, luhn_valid
+from piiscan.detect.validators.resident_id import gb11643_check_char
 
 # The identifier recognizers of the foundation issue: both engines get exactly these.
 IDENTIFIER_IDS = {"cn_resident_id", "cn_resident_id_15", "cn_permanent_residence_id", "cn_bank_card", "cn_mobile",
@@ -175,7 +175,7 @@ def timed(repeats: int, run) -> tuple[float, float, object]:
 def ner_stage(size: int, repeats: int) -> dict:
     """The NER stage beside the identifier stage, on the same prose (chars/s on one
     core), and the model's load time."""
-    from piiscan.ner import numpy_ops
+    from piiscan.detect.ner.tagging import numpy_ops
 
     started = time.perf_counter()
     with numpy_ops():

@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from piiscan.validators.resident_id import gb11643_check_char
+from piiscan.detect.validators.resident_id import gb11643_check_char
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红梅鑫斌宇浩凯健俊帆帅旭宁"
@@ -107,7 +107,7 @@ def make_csv(path: Path, gigabytes: float, seed: int = 3) -> int:
 EXTRACT = """
 import sys
 from pathlib import Path
-from piiscan.readers import reader_for
+from piiscan.sources.readers import reader_for
 path = Path(sys.argv[1])
 print(sum(1 for _ in reader_for(path).read(path)))
 """

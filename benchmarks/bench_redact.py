@@ -24,12 +24,12 @@ from faker import Faker
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "redact"))
 from conftest import fake_card, fake_id  # noqa: E402  (the test suite's fake-value helpers)
 
-from piiscan.engine import Detector  # noqa: E402
-from piiscan.policy import default_policy  # noqa: E402
-from piiscan.redact.operators import Redactor  # noqa: E402
-from piiscan.redact.profiles import load_profile  # noqa: E402
-from piiscan.redact.verify import verify  # noqa: E402
-from piiscan.redact.writers import writer_for  # noqa: E402
+from piiscan.detect.engine import Detector  # noqa: E402
+from piiscan.classify.policy import default_policy  # noqa: E402
+from piiscan.protect.operators import Redactor  # noqa: E402
+from piiscan.protect.profiles import load_profile  # noqa: E402
+from piiscan.protect.verify import verify  # noqa: E402
+from piiscan.protect.writers import writer_for  # noqa: E402
 
 
 def records(n: int, seed: int = 1) -> list[list[str]]:

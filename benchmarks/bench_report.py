@@ -34,8 +34,8 @@ from sqlalchemy import func, select
 
 from piiscan.inventory import Inventory, schema
 from piiscan.inventory.history import _identifiers_full
-from piiscan.parallel import FINDING_COLUMNS, finding_row
-from piiscan.policy import default_policy
+from piiscan.execution.parallel import FINDING_COLUMNS, finding_row
+from piiscan.classify.policy import default_policy
 from piiscan.reports.data import ReportData
 
 VERSIONS = {"tool_version": "bench", "policy_version": "bench", "model_version": "bench"}
@@ -143,7 +143,7 @@ def bare_read(url: str) -> float:
 
 
 def export(url: str, fmt: str, out: Path) -> tuple[float, int]:
-    from piiscan.reports.cli import _export
+    from piiscan.cli.reports import _export
 
     store = Inventory(url)
     t = time.perf_counter()

@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from inventory.conftest import fake_id, fake_mobile  # noqa: E402
 
 from piiscan.inventory.run import Log, Options, scan_inventory  # noqa: E402
-from piiscan.parallel import run  # noqa: E402
-from piiscan.walk import Entry, walk  # noqa: E402
+from piiscan.execution.parallel import run  # noqa: E402
+from piiscan.sources.walk import Entry, walk  # noqa: E402
 
 KEY = b"bench-key"
 

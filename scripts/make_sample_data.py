@@ -33,9 +33,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from piiscan.validators.bank_card import _bin_table, luhn_valid
-from piiscan.validators.resident_id import gb11643_check_char
-from piiscan.validators.uscc import ALPHABET, gb11714_check_char, gb32100_check_char
+from piiscan.detect.validators.bank_card import _bin_table, luhn_valid
+from piiscan.detect.validators.resident_id import gb11643_check_char
+from piiscan.detect.validators.uscc import ALPHABET, gb11714_check_char, gb32100_check_char
 
 SEED = 20261123
 REGIONS = ["110101", "110105", "310104", "310115", "440305", "440106", "330106", "510107", "320102", "420106"]

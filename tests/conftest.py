@@ -41,14 +41,14 @@ def isolated_key(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def analyzer():
-    from piiscan.engine import build_analyzer
+    from piiscan.detect.engine import build_analyzer
 
     return build_analyzer()
 
 
 @pytest.fixture(scope="session")
 def detector(analyzer):
-    from piiscan.engine import Detector
+    from piiscan.detect.engine import Detector
 
     return Detector(analyzer)
 
@@ -57,6 +57,6 @@ def detector(analyzer):
 def rules_detector(analyzer):
     """Identifiers and rules only, no NER model: for tests that pin exact results
     of the rules, which a retrained model must not change."""
-    from piiscan.engine import Detector
+    from piiscan.detect.engine import Detector
 
     return Detector(analyzer, ner=False)

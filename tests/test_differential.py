@@ -12,11 +12,11 @@ from stdnum import luhn as stdnum_luhn
 from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
 
-from piiscan.engine import Detector
-from piiscan.validators.bank_card import luhn_valid
-from piiscan.validators.regions import PROVINCES, region_codes
-from piiscan.validators.resident_id import gb11643_check_char, is_valid_resident_id
-from piiscan.validators.uscc import ALPHABET, gb32100_check_char, is_valid_uscc
+from piiscan.detect.engine import Detector
+from piiscan.detect.validators.bank_card import luhn_valid
+from piiscan.detect.validators.regions import PROVINCES, region_codes
+from piiscan.detect.validators.resident_id import gb11643_check_char, is_valid_resident_id
+from piiscan.detect.validators.uscc import ALPHABET, gb32100_check_char, is_valid_uscc
 
 N = 10_000
 

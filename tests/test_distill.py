@@ -12,7 +12,7 @@ from spacy.training import Example
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training" / "ner"))
 
 from distill import AveragedTaggers, load_targets, make_distill, make_targets  # noqa: E402
-from piiscan.ner import log_softmax  # noqa: E402
+from piiscan.detect.ner.tagging import log_softmax  # noqa: E402
 
 LABELS = ["B-PERSON", "I-PERSON", "O"]
 

@@ -4,9 +4,9 @@ AnalyzerEngine, and the Detector's windows, context and overlap rules."""
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-from piiscan.engine import Detector, pipeline_path, resolve_overlaps, windows
-from piiscan.model import Detection
-from piiscan.recognizer import load_recognizers
+from piiscan.detect.engine import Detector, pipeline_path, resolve_overlaps, windows
+from piiscan.core.model import Detection
+from piiscan.detect.recognizer import load_recognizers
 
 ID = "11010519491231002X"
 

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from piiscan.evaluate import Span, score
+from piiscan.detect.evaluate import Span, score
 
 PIISCAN = str(Path(sys.executable).with_name("piiscan"))
 

@@ -2,7 +2,7 @@ import multiprocessing
 import os
 import stat
 
-from piiscan.fingerprint import Fingerprinter, key_id, load_key
+from piiscan.core.fingerprint import Fingerprinter, key_id, load_key
 
 
 def test_key_file_is_created_once_with_0600(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from piiscan.engine import Detector, pipeline_path
+from piiscan.detect.engine import Detector, pipeline_path
 
 MODEL = pipeline_path("zh")
 HELD_OUT = Path(__file__).resolve().parents[1] / "training" / "ner" / "data"
@@ -59,7 +59,7 @@ def test_the_model_card_shows_the_figures_of_metrics_json():
 def test_the_detector_figures_are_what_piiscan_eval_measures_today(detector, held_out):
     """metrics.json's Detector figures are reproduced by `piiscan eval` (a rule
     changed since the model was trained may move them a little, not more)."""
-    from piiscan.evaluate import evaluate, load_dataset
+    from piiscan.detect.evaluate import evaluate, load_dataset
 
     examples = load_dataset(HELD_OUT / f"heldout_{held_out}.jsonl")
     figures = evaluate(detector, examples, ["PERSON", "CN_ADDRESS", "ORGANIZATION"])
@@ -92,7 +92,7 @@ def test_masked_values_are_not_found_again(detector):
 # -- names next to identifiers, in table cells, and the decoding of the tags ---------
 
 def resident_id(body17: str) -> str:
-    from piiscan.validators.resident_id import gb11643_check_char
+    from piiscan.detect.validators.resident_id import gb11643_check_char
 
     return body17 + gb11643_check_char(body17)
 
@@ -149,7 +149,7 @@ def test_a_headerless_cell_with_a_name_and_a_number_is_a_record(detector):
 
 
 def test_found_names_and_addresses_are_masked_as_the_spec_says(detector):
-    from piiscan.masking import mask
+    from piiscan.core.masking import mask
 
     found = detector.detect("乙方：欧阳娜娜，住所：北京市朝阳区建国路88号3栋2单元501室。联系人张三，电话13800138000。")
     masked = {d.entity_type + ":" + mask(d.entity_type, d.value) for d in found}
@@ -160,7 +160,7 @@ def test_the_decoder_mends_an_entity_the_best_tags_would_cut():
     """I-X after O is not a valid tag sequence: the decoder picks the best valid one."""
     import numpy
 
-    from piiscan.ner import best_valid_path
+    from piiscan.detect.ner.tagging import best_valid_path
 
     labels = ["O", "B-PERSON", "I-PERSON"]
     allowed = numpy.array([[True, True, False], [True, True, True], [True, True, True]])
@@ -173,7 +173,7 @@ def test_the_decoder_mends_an_entity_the_best_tags_would_cut():
 def test_the_detector_reads_the_tagger_with_numpy_ops_and_restores_the_callers_ops(detector):
     from thinc.api import NumpyOps, get_current_ops
 
-    from piiscan.ner import numpy_ops
+    from piiscan.detect.ner.tagging import numpy_ops
 
     before = get_current_ops()
     with numpy_ops():
@@ -184,7 +184,7 @@ def test_the_detector_reads_the_tagger_with_numpy_ops_and_restores_the_callers_o
 
 
 def test_a_span_that_stops_inside_a_latin_word_is_widened_to_the_word():
-    from piiscan.ner import whole_words
+    from piiscan.detect.ner.tagging import whole_words
 
     text = "Howard接受了采访，张伟13800138000"
     assert whole_words(text, 3, 6) == (0, 6)        # How|ard -> Howard

@@ -1,8 +1,8 @@
-"""The word-lexicon features of the NER model (piiscan.ner_features)."""
+"""The word-lexicon features of the NER model (piiscan.detect.ner.features)."""
 
 import numpy
 
-from piiscan.ner_features import N_FEATURES, char_features, compile_table, word_table
+from piiscan.detect.ner.features import N_FEATURES, char_features, compile_table, word_table
 
 # groups: 0 person, 1 transliterated person, 2 place, 3 organisation, 4 other word
 PERSON_B, PERSON_M, PERSON_E = 0, 1, 2

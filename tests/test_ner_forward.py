@@ -1,4 +1,4 @@
-"""piiscan's numpy forward pass of the NER tagger (piiscan.ner_forward) gives what
+"""piiscan's numpy forward pass of the NER tagger (piiscan.detect.ner.forward) gives what
 spaCy's own forward pass gives, from the same weights: the same tokens, the same
 scores within float32 rounding, the same entities. Texts: the synthetic held-out
 set (fake data) and whitespace edge cases."""
@@ -10,9 +10,9 @@ import numpy
 import pytest
 import spacy
 
-from piiscan.engine import pipeline_path
-from piiscan.ner import TaggerEntities, numpy_ops
-from piiscan.ner_forward import TaggerForward, char_tokens
+from piiscan.detect.engine import pipeline_path
+from piiscan.detect.ner.tagging import TaggerEntities, numpy_ops
+from piiscan.detect.ner.forward import TaggerForward, char_tokens
 
 SYNTHETIC = Path(__file__).resolve().parents[1] / "training" / "ner" / "data" / "heldout_synthetic.jsonl"
 EDGES = ["", " ", "\n", "  \n ", "王芳", " 王芳", "王芳 ", "王 芳", "王  芳", "王\n芳", "王 \n 芳", "王\t\r\n芳  ",
@@ -68,7 +68,7 @@ def test_entities_equal_those_decoded_from_spacys_scores(nlp, texts):
 
 
 def test_the_cache_of_character_embeddings_starts_over_when_full(nlp, monkeypatch, texts):
-    import piiscan.ner_forward as module
+    import piiscan.detect.ner.forward as module
 
     forward = TaggerForward.from_pipeline(nlp)
     long_text = "\n".join(texts[-50:])
@@ -93,8 +93,7 @@ def small_pipeline(tmp_path, overrides: dict, encode: dict | None = None):
     from spacy.training import Example
     from spacy.util import load_config
 
-    import piiscan.ner_encoder  # noqa: F401  (register the layers)
-    import piiscan.ner_features  # noqa: F401
+    import piiscan.detect.ner.features  # noqa: F401
 
     words = tmp_path / "dict.txt"
     words.write_text("北京 100 ns\n张伟 10 nr\n有限公司 50 n\n", encoding="utf-8")
@@ -131,10 +130,8 @@ def test_the_bigram_embedding_option_gives_spacys_scores_too(tmp_path, texts):
 
 @pytest.mark.parametrize("encode", [
     {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": 16, "depth": 3, "window_size": 1, "maxout_pieces": 2},
-    {"@architectures": "piiscan.DilatedMaxoutWindowEncoder.v1", "width": 16, "dilations": [1, 2, 4, 1, 3],
-     "maxout_pieces": 2},
-], ids=["adjacent", "dilated"])
+], ids=["adjacent"])
 def test_either_encoder_gives_spacys_scores(tmp_path, texts, encode):
-    """spaCy's adjacent-window encoder and piiscan's dilated one (piiscan.ner_encoder)."""
+    """spaCy's adjacent-window encoder."""
     forward = assert_scores_equal_spacys(small_pipeline(tmp_path, {}, encode), texts)
     assert [layer[-1] for layer in forward._layers] == encode.get("dilations", [1] * encode.get("depth", 0))

@@ -8,13 +8,13 @@ import docx
 import pytest
 from openpyxl import Workbook
 
-from piiscan.engine import NER_ENTITIES
-from piiscan.fingerprint import Fingerprinter
-from piiscan.policy import PolicyError, load_policy
-from piiscan.recognizer import load_specs
-from piiscan.scan import Scanner
-from piiscan.validators.bank_card import luhn_valid
-from piiscan.validators.resident_id import gb11643_check_char
+from piiscan.detect.engine import NER_ENTITIES
+from piiscan.core.fingerprint import Fingerprinter
+from piiscan.classify.policy import PolicyError, load_policy
+from piiscan.detect.recognizer import load_specs
+from piiscan.pipeline.scanner import Scanner
+from piiscan.detect.validators.bank_card import luhn_valid
+from piiscan.detect.validators.resident_id import gb11643_check_char
 
 PIISCAN = str(Path(sys.executable).with_name("piiscan"))
 

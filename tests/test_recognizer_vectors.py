@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from piiscan.recognizer import load_specs
+from piiscan.detect.recognizer import load_specs
 
 VECTORS = Path(__file__).parent / "vectors"
 SPECS = {spec.id: spec for spec in load_specs()}

@@ -5,10 +5,10 @@ import random
 
 from openpyxl import Workbook
 
-from piiscan.fingerprint import Fingerprinter
-from piiscan.individuals import IdentifierGroups
-from piiscan.readers.xlsx import XlsxReader
-from piiscan.scan import Scanner
+from piiscan.core.fingerprint import Fingerprinter
+from piiscan.classify.individuals import IdentifierGroups
+from piiscan.sources.readers.xlsx import XlsxReader
+from piiscan.pipeline.scanner import Scanner
 
 
 def _reference_groups(records: list[list[str]]) -> int:

@@ -4,12 +4,12 @@ import datetime as dt
 
 import pytest
 
-from piiscan.validators import get
-from piiscan.validators.bank_card import bin_lookup, luhn_valid
-from piiscan.validators.phone import _parse_cn, validate_landline, validate_mobile
-from piiscan.validators.resident_id import (age_band, gb11643_check_char, is_valid_resident_id,
+from piiscan.detect.validators import get
+from piiscan.detect.validators.bank_card import bin_lookup, luhn_valid
+from piiscan.detect.validators.phone import _parse_cn, validate_landline, validate_mobile
+from piiscan.detect.validators.resident_id import (age_band, gb11643_check_char, is_valid_resident_id,
                                             upgrade_legacy_id, validate_resident_id)
-from piiscan.validators.uscc import gb11714_check_char, gb32100_check_char, is_valid_uscc
+from piiscan.detect.validators.uscc import gb11714_check_char, gb32100_check_char, is_valid_uscc
 
 
 def test_gb11643_worked_examples():

@@ -19,10 +19,10 @@ from typing import Callable
 import pytest
 from sqlalchemy import create_engine
 
-from piiscan.fingerprint import Fingerprinter
-from piiscan.scan import Scanner
-from piiscan.validators.bank_card import luhn_valid
-from piiscan.validators.resident_id import gb11643_check_char
+from piiscan.core.fingerprint import Fingerprinter
+from piiscan.pipeline.scanner import Scanner
+from piiscan.detect.validators.bank_card import luhn_valid
+from piiscan.detect.validators.resident_id import gb11643_check_char
 from servers import require_server
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from piiscan.recognizer import load_recognizers
+from piiscan.detect.recognizer import load_recognizers
 
 
 @pytest.fixture(scope="module")

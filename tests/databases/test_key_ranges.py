@@ -8,7 +8,7 @@ import sqlite3
 from sqlalchemy import create_engine
 from sqlalchemy.sql import column, table
 
-from piiscan.readers.sql_sampling import KEY_RANGES, sample
+from piiscan.sources.readers.sql_sampling import KEY_RANGES, sample
 
 ROWS = 20_000
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.sql import column, table
 
-from piiscan.readers.sql import Database, TableRef, parse_url
-from piiscan.readers.sql_sampling import sample, seed_for
+from piiscan.sources.readers.sql import Database, TableRef, parse_url
+from piiscan.sources.readers.sql_sampling import sample, seed_for
 
 from .conftest import scratch
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from piiscan.databases import scan_database
-from piiscan.readers.sql import Database, parse_url
-from piiscan.readers.sql_sampling import read_only
+from piiscan.sources.databases import scan_database
+from piiscan.sources.readers.sql import Database, parse_url
+from piiscan.sources.readers.sql_sampling import read_only
 
 from .conftest import unique
 

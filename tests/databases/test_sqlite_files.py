@@ -7,9 +7,9 @@ import hashlib
 import sqlite3
 from collections import Counter
 
-from piiscan.databases import scan_path, scan_targets
-from piiscan.readers import reader_for
-from piiscan.readers.sql import SqlReader
+from piiscan.sources.databases import scan_path, scan_targets
+from piiscan.sources.readers import reader_for
+from piiscan.sources.readers.sql import SqlReader
 
 from .conftest import customer_tables, make_sqlite, total
 

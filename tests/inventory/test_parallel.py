@@ -70,7 +70,7 @@ def test_memory_guard_turns_an_allocation_failure_into_file_errors(tmp_path):
 def test_big_files_are_units_of_their_own_largest_first():
     """Five ledgers once travelled in one unit of work to one worker, which scanned
     them alone long after the other worker had finished."""
-    from piiscan.parallel import BIG, chunks
+    from piiscan.execution.parallel import BIG, chunks
     tasks = [{"path": f"small{i}", "size": 150} for i in range(20)]
     tasks += [{"path": f"ledger{i}", "size": 1_600_000 + i} for i in range(5)]
     parts = chunks(tasks, 8)

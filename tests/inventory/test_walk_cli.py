@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from piiscan.walk import Entry, Problem, parse_size, walk
+from piiscan.sources.walk import Entry, Problem, parse_size, walk
 
 from .conftest import make_tree
 

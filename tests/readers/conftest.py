@@ -1,8 +1,8 @@
 import pytest
 
-from piiscan.fingerprint import Fingerprinter
-from piiscan.readers.ocr import ocr_unavailable
-from piiscan.scan import Scanner
+from piiscan.core.fingerprint import Fingerprinter
+from piiscan.sources.readers.ocr import ocr_unavailable
+from piiscan.pipeline.scanner import Scanner
 
 ID = "11010519491231002X"
 MOBILE = "13800138000"

@@ -5,7 +5,7 @@ import csv
 import io
 import random
 
-from piiscan.readers.csv import DELIMITERS, CsvReader
+from piiscan.sources.readers.csv import DELIMITERS, CsvReader
 
 
 def _sniffer(text: str) -> str:

@@ -54,7 +54,7 @@ def test_a_macro_enabled_docm_is_read(scanner, tmp_path):
 
 def test_a_docm_redacts_to_a_docm_without_macros(tmp_path):
     """The redacted copy keeps its type and loses its macros, which nobody checked."""
-    from piiscan.readers.docx import load_document, save_document
+    from piiscan.sources.readers.docx import load_document, save_document
 
     macro = as_docm("正文", tmp_path)
     out = tmp_path / "out.docm"

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.pdfgen import canvas
 
-from piiscan.readers.ocr import ocr_unavailable
+from piiscan.sources.readers.ocr import ocr_unavailable
 
 from .conftest import ID, MOBILE, require_tool, where
 

@@ -1,16 +1,16 @@
-"""A third-party reader registered under the piiscan.readers entry-point group is used."""
+"""A third-party reader registered under the piiscan.sources.readers entry-point group is used."""
 
 import sys
 import textwrap
 
-from piiscan import readers
+from piiscan.sources import readers
 
 
 def test_a_third_party_reader_is_picked_up(scanner, tmp_path, monkeypatch):
     package = tmp_path / "site"
     (package / "piiscan_vcf").mkdir(parents=True)
     (package / "piiscan_vcf" / "__init__.py").write_text(textwrap.dedent('''
-        from piiscan.model import TextUnit
+        from piiscan.core.model import TextUnit
 
         class VcardReader:
             name = "vcard"

@@ -1,6 +1,6 @@
 import pytest
 
-from piiscan.readers.text import BLOCK_CHARS, TextReader
+from piiscan.sources.readers.text import BLOCK_CHARS, TextReader
 
 from .conftest import ID, MOBILE, where
 

@@ -5,10 +5,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 
-from piiscan.policy import default_policy
-from piiscan.redact import run
-from piiscan.redact.operators import Redactor
-from piiscan.redact.profiles import load_profile
+from piiscan.classify.policy import default_policy
+from piiscan.protect import run
+from piiscan.protect.operators import Redactor
+from piiscan.protect.profiles import load_profile
 
 from .conftest import ID, MOBILE, where
 
@@ -130,7 +130,7 @@ def test_shared_strings_as_excel_stores_them_are_read_from_disk(scanner, tmp_pat
     table in a temporary file, not in memory, and reads the same cells from it."""
     import xlsxwriter
 
-    from piiscan.readers.xlsx_strings import SharedStrings, load_read_only
+    from piiscan.sources.readers.xlsx_strings import SharedStrings, load_read_only
 
     path = tmp_path / "excel.xlsx"
     book = xlsxwriter.Workbook(str(path))

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import pytest
 from faker import Faker
 
-from piiscan.policy import default_policy
-from piiscan.redact.operators import Redactor
-from piiscan.redact.profiles import load_profile
-from piiscan.validators.bank_card import luhn_valid
-from piiscan.validators.phone import validate_mobile
-from piiscan.validators.resident_id import gb11643_check_char
+from piiscan.classify.policy import default_policy
+from piiscan.protect.operators import Redactor
+from piiscan.protect.profiles import load_profile
+from piiscan.detect.validators.bank_card import luhn_valid
+from piiscan.detect.validators.phone import validate_mobile
+from piiscan.detect.validators.resident_id import gb11643_check_char
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from piiscan.cli import main
-from piiscan.fingerprint import key_id
-from piiscan.readers.text import TextReader
-from piiscan.redact import run
-from piiscan.redact.manifest import MANIFEST_NAME
-from piiscan.redact.verify import verify
-from piiscan.redact.writers import writer_for
+from piiscan.core.fingerprint import key_id
+from piiscan.sources.readers.text import TextReader
+from piiscan.protect import run
+from piiscan.protect.manifest import MANIFEST_NAME
+from piiscan.protect.verify import verify
+from piiscan.protect.writers import writer_for
 
 
 def cli(monkeypatch, *args: str) -> int:
@@ -190,9 +190,9 @@ def test_every_operator_passes_its_own_verification(tmp_path, tree, make_redacto
 
 def test_a_policy_mask_that_shows_the_value_fails_verification(tmp_path, tree, detector, planted):
     """`mask: {rule: none}` would show mobiles as they are: verification says so."""
-    from piiscan.policy import load_policy
-    from piiscan.redact.operators import Redactor
-    from piiscan.redact.profiles import load_profile
+    from piiscan.classify.policy import load_policy
+    from piiscan.protect.operators import Redactor
+    from piiscan.protect.profiles import load_profile
 
     overlay = tmp_path / "policy.yaml"
     overlay.write_text("entities:\n  CN_MOBILE:\n    mask: {rule: none}\n", encoding="utf-8")

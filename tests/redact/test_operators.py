@@ -9,14 +9,14 @@ import random
 import pytest
 from conftest import fake_card, fake_id, make_planted
 
-from piiscan.model import Detection
-from piiscan.redact import run
-from piiscan.redact.operators import Redactor, Unredactor, apply
-from piiscan.redact.profiles import ProfileError, load_profile, shipped
-from piiscan.validators.bank_card import validate_bank_card
-from piiscan.validators.names import surname_of, validate_person_name
-from piiscan.validators.phone import validate_landline, validate_mobile
-from piiscan.validators.resident_id import birth_date, is_valid_resident_id
+from piiscan.core.model import Detection
+from piiscan.protect import run
+from piiscan.protect.operators import Redactor, Unredactor, apply
+from piiscan.protect.profiles import ProfileError, load_profile, shipped
+from piiscan.detect.validators.bank_card import validate_bank_card
+from piiscan.detect.validators.names import surname_of, validate_person_name
+from piiscan.detect.validators.phone import validate_landline, validate_mobile
+from piiscan.detect.validators.resident_id import birth_date, is_valid_resident_id
 
 KEY_A, KEY_B = b"a" * 64, b"b" * 64
 
@@ -137,7 +137,7 @@ def test_bad_profiles_name_the_key(tmp_path, policy, content, message):
 def test_today_is_not_exceeded_by_young_surrogates(make_redactor):
     young = dt.date.today().year - 1
     body = f"110105{young}0101123"
-    from piiscan.validators.resident_id import gb11643_check_char
+    from piiscan.detect.validators.resident_id import gb11643_check_char
 
     value = body + gb11643_check_char(body)
     out = redact_text(make_redactor("surrogate"), f"身份证号{value}")[4:]
@@ -148,7 +148,7 @@ def test_today_is_not_exceeded_by_young_surrogates(make_redactor):
 def test_surrogate_mobiles_keep_prefix_and_separators(written):
     import random as random_
 
-    from piiscan.redact.surrogates import mobile
+    from piiscan.protect.surrogates import mobile
 
     fake = mobile(written, random_.Random(1))
     assert len(fake) == len(written) and validate_mobile(fake).score

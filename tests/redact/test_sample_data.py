@@ -11,8 +11,8 @@ from pathlib import Path
 import pdfplumber
 from pypdf import PdfReader
 
-from piiscan.readers.base import detect_encoding
-from piiscan.redact import run
+from piiscan.sources.readers.base import detect_encoding
+from piiscan.protect import run
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_PI = {"CN_USCC", "SENSITIVE_CATEGORY_HINT", "ORGANIZATION"}

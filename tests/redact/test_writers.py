@@ -20,8 +20,8 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font
 from pypdf import PdfReader
 
-from piiscan.redact import run
-from piiscan.redact.verify import safe_location
+from piiscan.protect import run
+from piiscan.protect.verify import safe_location
 
 KEEP = ["年度对账说明", "合同编号HT-2024-07", "备注：按季度结算", "无"]
 

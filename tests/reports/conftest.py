@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from faker import Faker
 
-from piiscan.validators.bank_card import luhn_valid
-from piiscan.validators.names import validate_person_name
-from piiscan.validators.phone import validate_mobile
-from piiscan.validators.resident_id import gb11643_check_char
+from piiscan.detect.validators.bank_card import luhn_valid
+from piiscan.detect.validators.names import validate_person_name
+from piiscan.detect.validators.phone import validate_mobile
+from piiscan.detect.validators.resident_id import gb11643_check_char
 
 DB_TABLE = "postgresql://scanner@127.0.0.1:5432/crm#public.clients"
 
@@ -124,11 +124,11 @@ def write_contacts(path: Path, people: list[Person]) -> None:
 def table_result(key: bytes, people: list[Person]) -> dict:
     """A database table scanned as the database scan does it: its cells as text units
     through Scanner.scan_units, turned into the inventory's record by parallel.result_record."""
-    from piiscan.engine import Detector
-    from piiscan.fingerprint import Fingerprinter
-    from piiscan.model import TextUnit
-    from piiscan.parallel import result_record
-    from piiscan.scan import Scanner
+    from piiscan.detect.engine import Detector
+    from piiscan.core.fingerprint import Fingerprinter
+    from piiscan.core.model import TextUnit
+    from piiscan.execution.parallel import result_record
+    from piiscan.pipeline.scanner import Scanner
 
     table = DB_TABLE.split("#")[1]
 
@@ -179,7 +179,7 @@ def build_inventory(tmp: Path, key: bytes) -> Built:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Built:
-    from piiscan.fingerprint import load_key
+    from piiscan.core.fingerprint import load_key
 
     return build_inventory(tmp_path_factory.mktemp("reports"), load_key())
 

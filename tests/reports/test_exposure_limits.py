@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from piiscan.inventory import Inventory
-from piiscan.policy import default_policy
+from piiscan.classify.policy import default_policy
 from piiscan.reports import exposure, xlsx
 from piiscan.reports.data import ReportData
 

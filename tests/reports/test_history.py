@@ -75,7 +75,7 @@ def test_run_totals_follow_the_inventory(built):
 
 
 def test_unchanged_rescan_writes_no_events(inventory):
-    from piiscan.fingerprint import load_key
+    from piiscan.core.fingerprint import load_key
 
     before = len(events(inventory.url))
     code, row = scan_inventory(inventory.url, Options([str(inventory.root)], incremental=True, jobs=1, ner=False),

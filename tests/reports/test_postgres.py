@@ -12,10 +12,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from piiscan.fingerprint import load_key
+from piiscan.core.fingerprint import load_key
 from piiscan.inventory import Inventory
 from piiscan.inventory.run import Options, scan_inventory
-from piiscan.policy import default_policy
+from piiscan.classify.policy import default_policy
 from piiscan.reports.data import ReportData
 from piiscan.reports.diff import DiffSummary, diff
 from piiscan.reports.impact import Impact, from_inventory

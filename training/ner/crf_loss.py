@@ -28,7 +28,7 @@ import numpy
 from spacy.training import validate_examples
 from spacy.util import registry
 
-from piiscan.ner import valid_transitions
+from piiscan.detect.ner.tagging import valid_transitions
 
 IMPOSSIBLE = -1e4
 
@@ -58,7 +58,7 @@ def make_valid_path_crf(cross_entropy: bool = True):
 
 
 def transitions(labels) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """piiscan's valid BIO transitions and first tags (piiscan.ner) as 0 or IMPOSSIBLE."""
+    """piiscan's valid BIO transitions and first tags (piiscan.detect.ner.tagging) as 0 or IMPOSSIBLE."""
     allowed, may_start = valid_transitions(labels)
     return numpy.where(allowed, 0.0, IMPOSSIBLE), numpy.where(may_start, 0.0, IMPOSSIBLE)
 

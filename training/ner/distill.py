@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy
 from spacy.util import registry
 
-from piiscan.ner import TaggerEntities, log_softmax, numpy_ops
+from piiscan.detect.ner.tagging import TaggerEntities, log_softmax, numpy_ops
 
 HERE = Path(__file__).resolve().parent
 

@@ -6,7 +6,7 @@ per-type precision, recall and F1, exact-span and overlap (see metrics.py).
     python training/ner/evaluate.py MODEL FILE.jsonl [FILE2.jsonl ...] --json --speed
 
 The model is read the way piiscan's Detector reads it: loaded with thinc's
-NumpyOps, entities decoded from the tagger's scores by piiscan.ner.TaggerEntities
+NumpyOps, entities decoded from the tagger's scores by piiscan.detect.ner.tagging.TaggerEntities
 (the best valid BIO path). --decoder spacy scores doc.ents instead (the pipeline's
 entity_ruler, what plain spaCy and Presidio users get).
 
@@ -41,7 +41,7 @@ def predict(nlp, texts: list[str], decoder: str = "piiscan") -> list[list[tuple[
     """`nlp` a pipeline, or a list of them: piiscan's decoding of their averaged tag
     probabilities (distill.py's teachers as an ensemble)."""
     if decoder == "piiscan":
-        from piiscan.ner import TaggerEntities
+        from piiscan.detect.ner.tagging import TaggerEntities
 
         if isinstance(nlp, list):
             from distill import AveragedTaggers
@@ -65,7 +65,7 @@ def evaluate(nlp, records: list[dict], types=TYPES, decoder: str = "piiscan") ->
 def load_timed(model: Path):
     import spacy
 
-    from piiscan.ner import numpy_ops
+    from piiscan.detect.ner.tagging import numpy_ops
 
     started = time.perf_counter()
     with numpy_ops():

@@ -22,7 +22,7 @@ import importlib.util
 import random
 from pathlib import Path
 
-from piiscan.validators.names import surnames
+from piiscan.detect.validators.names import surnames
 
 PERSON = "PERSON"
 MISSING = ""  # a span label: no tag is learnt for these characters

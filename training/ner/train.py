@@ -42,8 +42,8 @@ KEEP = ("MODEL_CARD.md",)  # hand-written files in the model folder that a rebui
 # `spacy train` with thinc's NumpyOps: numpy's OpenBLAS multiplies these small
 # matrices several times faster than thinc's bundled BLIS on this machine (the
 # same choice piiscan makes at run time); the weights are the same either way.
-# piiscan.ner_features registers the lexicon embedding layer the config names.
-SPACY_WITH_NUMPY_OPS = ("import sys; import piiscan.ner_features; from thinc.api import NumpyOps, set_current_ops; "
+# piiscan.detect.ner.features registers the lexicon embedding layer the config names.
+SPACY_WITH_NUMPY_OPS = ("import sys; import piiscan.detect.ner.features; from thinc.api import NumpyOps, set_current_ops; "
                         "set_current_ops(NumpyOps(use_blis=False)); from spacy.cli import setup_cli; "
                         "sys.argv[0] = 'spacy'; setup_cli()")
 

@@ -18,8 +18,8 @@ from typing import Any, Callable, Optional
 
 from piiscan import __version__
 from piiscan.inventory.store import KNOWN_COLUMNS, Inventory, InventoryLocked
-from piiscan.readers import reader_for
-from piiscan.walk import Problem, walk
+from piiscan.sources.readers import reader_for
+from piiscan.sources.walk import Problem, walk
 
 EXIT_CLEAN, EXIT_NEW_PI, EXIT_ERROR = 0, 1, 2
 BATCH_FILES = int(os.environ.get("PIISCAN_BATCH_FILES", "200"))  # files per transaction
@@ -54,11 +54,11 @@ class Options:
 
 
 def versions(policy_path: Optional[str]) -> dict:
-    from piiscan.policy import load_policy
+    from piiscan.classify.policy import load_policy
     policy = load_policy(policy_path and Path(policy_path))
     digest = hashlib.sha256(json.dumps(policy.model_dump(), sort_keys=True, default=str).encode()).hexdigest()[:12]
     try:
-        from piiscan.resources import models_dir  # type: ignore
+        from piiscan.core.resources import models_dir  # type: ignore
         meta = json.loads((models_dir() / "zh_piiscan" / "meta.json").read_text())
         model = f"{meta.get('name')}-{meta.get('version')}"
     except Exception:
@@ -128,8 +128,8 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
         log.line("error", reason=str(e))
         inventory.close()
         return EXIT_ERROR, {"error": str(e)}
-    from piiscan.databases import shown_target, table_tasks, within
-    from piiscan.parallel import run
+    from piiscan.sources.databases import shown_target, table_tasks, within
+    from piiscan.execution.parallel import run
     roots = sorted(os.path.abspath(r) for r in options.roots)
     scopes = [shown_target(u) for u in options.urls]  # no password: recorded with the run
     run_id = None
@@ -236,7 +236,7 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
         return EXIT_ERROR, {"id": run_id, "status": "running"}
     except Exception as e:
         log.stop()
-        from piiscan.scan import safe_reason
+        from piiscan.pipeline.scanner import safe_reason
         log.line("error", run=run_id, reason=safe_reason(e))
         if run_id is not None:
             try:

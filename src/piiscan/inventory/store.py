@@ -21,7 +21,7 @@ from sqlalchemy.sql import table as sql_table
 from piiscan.inventory import schema
 from piiscan.inventory.history import CHUNK, EVENT_COLUMNS, PAIR_COLUMNS, pair_events, pi_pairs, write_run_totals
 from piiscan.inventory.migrations import migrate
-from piiscan.parallel import FINDING_COLUMNS, PAIR_AT, PERSONAL, SUMMARY_COLUMNS
+from piiscan.execution.parallel import FINDING_COLUMNS, PAIR_AT, PERSONAL, SUMMARY_COLUMNS
 
 STALE_AFTER = timedelta(minutes=10)  # a lock without heartbeat for this long can be taken over
 COUNTERS = ("files_seen", "files_read", "files_unchanged", "files_error", "files_removed", "bytes_read",

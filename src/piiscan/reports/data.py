@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 
 from piiscan import __version__
 from piiscan.inventory import Inventory, schema
-from piiscan.policy import Policy
+from piiscan.classify.policy import Policy
 from piiscan.reports import exposure
 from piiscan.reports.tables import files_table
 

@@ -22,9 +22,9 @@ from typing import Iterable, Iterator, Optional
 
 from sqlalchemy import or_, select
 
-from piiscan.classify import record_key
+from piiscan.classify.classifier import record_key
 from piiscan.inventory import Inventory, schema
-from piiscan.policy import Policy
+from piiscan.classify.policy import Policy
 from piiscan.reports.exposure import TIER_RANK
 
 FINANCIAL = {"CN_BANK_CARD", "AUTHENTICATION_DATA", "FINANCIAL_AMOUNT"}
@@ -162,8 +162,8 @@ def from_inventory(store: Inventory, paths: list[str], impact: Impact) -> None:
 
 
 def scan_tasks(paths: list[Path]) -> Iterator[dict]:
-    from piiscan.readers import reader_for
-    from piiscan.walk import Entry, walk
+    from piiscan.sources.readers import reader_for
+    from piiscan.sources.walk import Entry, walk
 
     for item in walk([str(p) for p in paths]):
         if isinstance(item, Entry) and reader_for(Path(item.path)) is not None:
@@ -173,7 +173,7 @@ def scan_tasks(paths: list[Path]) -> Iterator[dict]:
 def from_scan(paths: list[Path], impact: Impact, key: bytes, jobs: int = 0, ner: bool = True,
               policy: Optional[str] = None, min_score: float = 0.5) -> None:
     """A fresh scan of the paths by the inventory's worker pool, without an inventory."""
-    from piiscan.parallel import finding_dict, run
+    from piiscan.execution.parallel import finding_dict, run
 
     settings = {"entities": None, "min_score": min_score, "ner": ner, "policy": policy, "key": key}
     for task, result in run(list(scan_tasks(paths)), settings, jobs=jobs):

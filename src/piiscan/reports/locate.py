@@ -16,8 +16,8 @@ from typing import Iterator
 
 from sqlalchemy import and_, or_, select
 
-from piiscan.classify import record_key
-from piiscan.fingerprint import Fingerprinter
+from piiscan.classify.classifier import record_key
+from piiscan.core.fingerprint import Fingerprinter
 from piiscan.inventory import Inventory, schema
 from piiscan.reports.data import location_text
 
@@ -40,8 +40,8 @@ class LocateError(ValueError):
 
 def canonical_forms(kind: str, value: str) -> list[tuple[str, str]]:
     """(entity type, canonical value) pairs the detection would fingerprint for this input."""
-    from piiscan import validators
-    from piiscan.recognizer import load_specs
+    from piiscan.detect import validators
+    from piiscan.detect.recognizer import load_specs
 
     found: list[tuple[str, str]] = []
     for spec in load_specs():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from piiscan.policy import Policy
+from piiscan.classify.policy import Policy
 
 
 @dataclass(frozen=True)

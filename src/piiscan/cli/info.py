@@ -1,0 +1,81 @@
+"""`piiscan recognizers`, `readers` and `eval`: what detection is made of, and how well it does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from piiscan.cli.app import UsageError, app
+
+
+@app.command()
+def recognizers() -> None:
+    """List every recognizer: entity, languages, validator, context words, version."""
+    from piiscan.detect.engine import NER_ENTITIES, build_nlp_engine
+    from piiscan.detect.recognizer import load_specs
+
+    table = Table(title="piiscan recognizers")
+    for column in ("id", "entity", "languages", "validator", "context words", "version"):
+        table.add_column(column, overflow="fold")
+    for spec in load_specs():
+        names = f" | column names: {', '.join(spec.column_names)}" if spec.column_names else ""
+        table.add_row(spec.id, spec.entity, ",".join(spec.languages), spec.validator,
+                      "、".join(spec.context) + names, spec.version)
+    nlp = build_nlp_engine(("zh",)).nlp["zh"]
+    if "ner" in nlp.pipe_names:
+        table.add_row("spacy_ner", ",".join(NER_ENTITIES), "zh", "model: " + nlp.meta.get("name", "zh_piiscan"),
+                      "", nlp.meta.get("version", ""))
+    Console().print(table)
+
+
+@app.command("eval")
+def eval_command(
+    dataset: Path = typer.Argument(..., help='JSONL: {"text", "entities": [{"type","start","end"}]}.'),
+    entities: Optional[str] = typer.Option(None, "--entities", help="Types to score (default: those in the dataset)."),
+    min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Precision, recall and F1 per entity type, exact-span and overlap."""
+    import json
+
+    from piiscan.detect.engine import Detector, build_analyzer
+    from piiscan.detect.evaluate import evaluate, load_dataset
+
+    if not dataset.exists():
+        raise UsageError(f"no such file: {dataset}")
+    try:
+        examples = load_dataset(dataset)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    wanted = [e.strip().upper() for e in entities.split(",")] if entities else None
+    figures = evaluate(Detector(build_analyzer(), min_score=min_score), examples, wanted)
+    if as_json:
+        typer.echo(json.dumps(figures, ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"{dataset.name}: {len(examples)} texts")
+    for column in ("entity", "gold", "predicted", "exact P", "exact R", "exact F1", "overlap P", "overlap R",
+                   "overlap F1"):
+        table.add_column(column, justify="right" if column != "entity" else "left")
+    for entity, f in figures.items():
+        e, o = f["exact"], f["overlap"]
+        table.add_row(entity, str(e["gold"]), str(e["predicted"]), *(f"{e[k]:.3f}" for k in ("precision", "recall", "f1")),
+                      *(f"{o[k]:.3f}" for k in ("precision", "recall", "f1")))
+    Console().print(table)
+
+
+@app.command("readers")
+def readers_command() -> None:
+    """List every reader (built-in or from another package), its file extensions and URL schemes."""
+    from piiscan.sources.readers import available
+
+    table = Table(title="piiscan readers")
+    for column in ("reader", "extensions", "URL schemes", "class"):
+        table.add_column(column)
+    for name, cls in sorted(available().items()):
+        schemes = " ".join(f"{s}://" if s != "*" else "any SQLAlchemy URL" for s in getattr(cls, "schemes", ()))
+        table.add_row(name, " ".join(cls.suffixes), schemes, f"{cls.__module__}.{cls.__qualname__}")
+    Console().print(table)

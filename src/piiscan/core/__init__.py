@@ -1,0 +1,1 @@
+"""Plain values and facts every layer shares: text units and findings with their locations, normalisation, keyed fingerprints, display masks, where shipped data lives. Imports nothing else of piiscan."""

@@ -1,0 +1,1 @@
+"""Where scans run: a local pool of worker processes or a Dask cluster."""

@@ -1,0 +1,124 @@
+"""Walk paths, read each file with its reader, detect, and turn detections into findings."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from piiscan.classify.classifier import FileClassifier
+from piiscan.detect.engine import Detector
+from piiscan.core.fingerprint import Fingerprinter
+from piiscan.core.masking import mask
+from piiscan.core.model import Detection, FileError, FileResult, Finding, TextUnit
+from piiscan.classify.policy import Policy, default_policy
+from piiscan.sources.readers import ReaderError, reader_for
+from piiscan.detect.recognizer import ValidatedPatternRecognizer
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_NUMBERISH = re.compile(r"\d[\d\s-]{4,}\d|[^\s@]+@[^\s@]+")
+Emit = Callable[[Finding], None]
+
+
+def safe_reason(error: BaseException) -> str:
+    """One line about an unexpected error, with anything that looks like a value removed."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    text = _NUMBERISH.sub("<redacted>", text)[:200]
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files under the given paths in a stable order; symbolic links to folders are not followed."""
+    for path in paths:
+        if path.is_file():
+            yield path
+            continue
+        for folder, dirs, files in os.walk(path, followlinks=False):
+            dirs.sort()
+            for name in sorted(files):
+                yield Path(folder) / name
+
+
+def unit_location(unit: TextUnit, start: int, end: int) -> tuple[dict, int, int]:
+    """Location and offsets of a span; multi-line units report the line and
+    offsets inside that line."""
+    if unit.first_line is None:
+        return unit.location, start, end
+    # \r\n, \n and a lone \r (old Mac files) each end a line, as the text reader counts them
+    line_start = max(unit.text.rfind("\n", 0, start), unit.text.rfind("\r", 0, start)) + 1
+    line = unit.first_line + len(_LINE_BREAK.findall(unit.text, 0, line_start))
+    return unit.location | {"line": line}, start - line_start, end - line_start
+
+
+class Scanner:
+    def __init__(self, detector: Detector, fingerprinter: Fingerprinter, policy: Policy | None = None):
+        self.detector = detector
+        self.fingerprint = fingerprinter
+        self.policy = policy or default_policy()
+        recognizers = detector.analyzer.registry.get_recognizers(detector.language, all_fields=True)
+        self._by_entity: dict[str, list[ValidatedPatternRecognizer]] = {}
+        for r in recognizers:
+            if isinstance(r, ValidatedPatternRecognizer):
+                self._by_entity.setdefault(r.supported_entities[0], []).append(r)
+
+    def header_names(self, header: str, entity_type: str) -> bool:
+        """Does a column header name this entity (身份证号 for CN_RESIDENT_ID)?"""
+        return any(r.context_word_in([header]) for r in self._by_entity.get(entity_type, []))
+
+    def findings(self, path: str, unit: TextUnit, detections: list[Detection]) -> Iterator[Finding]:
+        for d in detections:
+            location, start, end = unit_location(unit, d.start, d.end)
+            metadata = dict(d.metadata)
+            if d.context_word:
+                metadata["context_word"] = d.context_word
+            yield Finding(path=path, location=location, start=start, end=end, entity_type=d.entity_type,
+                          score=d.score, recognizer=d.recognizer,
+                          masked=mask(d.entity_type, d.value, self.policy),
+                          fingerprint=self.fingerprint(d.entity_type, d.canonical),
+                          metadata=metadata, value=d.value)
+
+    def scan_file(self, path: Path, emit: Emit | None = None) -> FileResult:
+        shown = str(path)
+        reader = reader_for(path)
+        if reader is None:
+            return FileResult(shown, "", error=FileError(shown, f"unsupported file type {path.suffix or '(none)'}"))
+        return self.scan_units(shown, reader.name, lambda: reader.read(path), emit)
+
+    def scan_units(self, shown: str, reader_name: str, units: Callable[[], Iterable[TextUnit]],
+                   emit: Emit | None = None) -> FileResult:
+        """Detect and classify the text units of one source (a file, a database table):
+        `shown` names it in findings, `units` opens and reads it. Reader errors become the
+        result's one-line error; what was found before the error is kept.
+
+        Findings come out classified as soon as their record is complete: to `emit` if
+        given (the result then holds none, and memory stays flat however big the
+        source), else into `result.findings`."""
+        result = FileResult(shown, reader_name)
+        classifier = FileClassifier(self.policy, self.header_names)
+        emit = emit or result.findings.append
+        for ready in self._classified(shown, units, classifier, result):
+            for finding in ready:
+                emit(finding)  # outside the reader's try: a failing output is not a file error
+        last, result.classification = classifier.finish()
+        for finding in last:
+            emit(finding)
+        return result
+
+    def _classified(self, shown: str, units: Callable[[], Iterable[TextUnit]], classifier: FileClassifier,
+                    result: FileResult) -> Iterator[list[Finding]]:
+        """Findings ready after each unit; a reader's failure becomes the result's error."""
+        try:
+            for unit in units():
+                detections = self.detector.detect(unit.text, header=unit.header)
+                yield classifier.add(unit, list(self.findings(shown, unit, detections)))
+        except ReaderError as e:
+            result.error = FileError(shown, str(e))
+        except OSError as e:
+            result.error = FileError(shown, f"cannot read: {e.strerror or type(e).__name__}")
+        except Exception as e:  # a reader bug or a malformed file must not stop the scan
+            result.error = FileError(shown, safe_reason(e))
+
+    def scan(self, paths: Iterable[Path], emit: Emit | None = None) -> Iterator[FileResult]:
+        for path in iter_files(paths):
+            yield self.scan_file(path, emit)

@@ -1,0 +1,185 @@
+"""One redaction (or unredaction) run: plan the output paths, refuse unsafe
+ones, write each file with its writer, verify it, and write the manifest."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from cryptography.exceptions import InvalidTag
+
+from piiscan import __version__
+from piiscan.core.fingerprint import key_id, load_key
+from piiscan.sources.readers import ReaderError
+from piiscan.protect.manifest import MANIFEST_NAME, FileEntry, Manifest, sha256
+from piiscan.protect.operators import Redactor, Unredactor
+from piiscan.protect.verify import name_findings, verify
+from piiscan.protect.writers import writer_for
+from piiscan.pipeline.scanner import iter_files, safe_reason
+
+EXIT_OK, EXIT_USAGE, EXIT_LEAK, EXIT_ERRORS = 0, 2, 3, 4
+
+
+class RedactUsageError(ValueError):
+    """Unsafe or impossible paths, a missing key: exit code 2."""
+
+
+def read_key(key_file: Optional[Path], create: bool) -> bytes:
+    """The key in `key_file` (created with 0600 when missing and `create`), else
+    piiscan's usual key (PIISCAN_KEY, PIISCAN_KEY_FILE, ~/.config/piiscan/key)."""
+    if key_file is None:
+        return load_key()
+    if not key_file.exists():
+        if not create:
+            raise RedactUsageError(f"no such key file: {key_file}")
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(os.urandom(32).hex() + "\n")
+    key = key_file.read_bytes().strip()
+    if not key:
+        raise RedactUsageError(f"empty key file: {key_file}")
+    return key
+
+
+def plan(inputs: Iterable[Path], out: Path) -> list[tuple[Path, Path]]:
+    """(input file, output file) pairs: a folder's tree is mirrored under `out`,
+    a file goes to out/<its name>. Refuses an output folder inside an input
+    folder, an output over an input, and two inputs writing the same output."""
+    inputs = list(inputs)
+    missing = [str(p) for p in inputs if not p.exists()]
+    if missing:
+        raise RedactUsageError(f"no such file or folder: {', '.join(missing)}")
+    if out.exists() and not out.is_dir():
+        raise RedactUsageError(f"--out {out} is a file, not a folder")
+    out_resolved = out.resolve()
+    pairs: list[tuple[Path, Path]] = []
+    for given in inputs:
+        root = given.resolve()
+        if given.is_dir():
+            if out_resolved == root or root in out_resolved.parents:
+                raise RedactUsageError(f"--out {out} is inside the input folder {given}: choose a folder outside it")
+            # a previous run's manifest is not an input: this run writes its own
+            pairs.extend((f, out / f.relative_to(given)) for f in iter_files([given]) if f.name != MANIFEST_NAME)
+        else:
+            pairs.append((given, out / given.name))
+    sources = {src.resolve() for src, _ in pairs}
+    folders = [p.resolve() for p in inputs if p.is_dir()]
+    targets: dict[Path, Path] = {}
+    for src, dst in pairs:
+        target = dst.resolve()
+        if target in sources:
+            raise RedactUsageError(f"refusing to write over an input: {dst}")
+        if any(folder in target.parents for folder in folders):
+            raise RedactUsageError(f"refusing to write into an input folder: {dst}")
+        if target in targets:
+            raise RedactUsageError(f"{src} and {targets[target]} would both be written to {dst}")
+        targets[target] = src
+    return pairs
+
+
+@dataclass
+class Outcome:
+    manifest: Manifest
+    manifest_path: Path
+    exit_code: int
+    messages: list[str] = field(default_factory=list)  # one line each, no values
+
+
+def _write(src: Path, dst: Path, writer, spans) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        writer.write(src, dst, spans)
+    except BaseException:
+        dst.unlink(missing_ok=True)  # never leave a half-written copy
+        raise
+
+
+def _error(e: BaseException) -> str:
+    if isinstance(e, ReaderError):
+        return str(e)
+    if isinstance(e, InvalidTag):
+        return "cannot decrypt a token (wrong key, or the token was altered)"
+    if isinstance(e, OSError):
+        return f"cannot read or write: {e.strerror or type(e).__name__}"
+    return safe_reason(e)
+
+
+def redact(inputs: list[Path], out: Path, redactor: Redactor,
+           progress: Callable[[str], None] = lambda line: None, writers=writer_for) -> Outcome:
+    """Redact every file under `inputs` into `out`. `writers` picks the writer of a
+    file (the registered ones by default)."""
+    pairs = plan(inputs, out)
+    profile, policy = redactor.profile, redactor.policy
+    manifest = Manifest("redact", profile.profile, redactor.operator or profile.operator, key_id(redactor.key),
+                        __version__, policy.policy, policy.version, redactor.detector.min_score,
+                        clear=sorted(profile.clear), operators={} if redactor.operator else dict(profile.operators))
+    messages, code = [], EXIT_OK
+    for src, dst in pairs:
+        writer = writers(src)
+        if writer is None:
+            manifest.skipped.append(str(src))
+            continue
+        entry = FileEntry(str(src), str(dst), writer.name, sha256(src))
+        manifest.files.append(entry)
+        try:
+            _write(src, dst, writer, redactor)
+            entry.counts = redactor.take_counts()
+            leaks = verify(dst, writer, redactor)
+        except Exception as e:  # a corrupt or encrypted input: reported, the run goes on
+            redactor.take_counts()
+            entry.output, entry.error = None, _error(e)
+            messages.append(f"{src}: not redacted: {entry.error}")
+            code = EXIT_LEAK if code == EXIT_LEAK else EXIT_ERRORS
+            continue
+        entry.verified = not leaks
+        entry.leaks = [leak.describe() for leak in leaks]
+        unchecked = getattr(writer, "unchecked", None)
+        entry.unchecked = unchecked(src) if unchecked and not leaks else []  # of the input: the burnt-in pages are ours
+        messages.extend(f"warning: {dst}: {note}" for note in entry.unchecked)
+        entry.name_holds = name_findings(dst, redactor)
+        if entry.name_holds:
+            messages.append(f"warning: the file name of {dst} holds {', '.join(entry.name_holds)}; "
+                            "file names are kept as they are: rename it before sharing")
+        if leaks:
+            dst.unlink()  # an output that leaks is not left where it could be shared
+            entry.output = None
+            code = EXIT_LEAK
+            for leak in entry.leaks:
+                messages.append(f"{src}: verification failed, output removed: {leak}")
+        else:
+            entry.output_sha256 = sha256(dst)
+            progress(f"{src} -> {dst}")
+    out.mkdir(parents=True, exist_ok=True)
+    return Outcome(manifest, manifest.write(out), code, messages)
+
+
+def unredact(inputs: list[Path], out: Path, key: bytes) -> Outcome:
+    pairs = plan(inputs, out)
+    unredactor = Unredactor(key)
+    manifest = Manifest("unredact", "", "decrypt", key_id(key), __version__, "", "", 0.0)
+    messages, code = [], EXIT_OK
+    for src, dst in pairs:
+        writer = writer_for(src)
+        if writer is None:
+            manifest.skipped.append(str(src))
+            continue
+        entry = FileEntry(str(src), str(dst), writer.name, sha256(src))
+        manifest.files.append(entry)
+        if not writer.reversible:
+            entry.output, entry.error = None, f"{writer.name} redaction is burnt in and cannot be reversed"
+        else:
+            try:
+                _write(src, dst, writer, unredactor)
+                entry.counts = unredactor.take_counts()
+                entry.output_sha256 = sha256(dst)
+                continue
+            except Exception as e:
+                unredactor.take_counts()
+                entry.output, entry.error = None, _error(e)
+        messages.append(f"{src}: not restored: {entry.error}")
+        code = EXIT_ERRORS
+    out.mkdir(parents=True, exist_ok=True)
+    return Outcome(manifest, manifest.write(out), code, messages)

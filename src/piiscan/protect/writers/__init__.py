@@ -1,0 +1,32 @@
+"""Writers produce redacted copies in the input's format. Each registers under
+the ``piiscan.writers`` entry-point group, built-ins included, like the readers."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Optional
+
+from piiscan.protect.writers.base import Spans, Writer, replace_in_segments
+
+__all__ = ["Spans", "Writer", "available", "replace_in_segments", "writer_for"]
+
+
+@cache
+def available() -> dict[str, type[Writer]]:
+    return {ep.name: ep.load() for ep in entry_points(group="piiscan.writers")}
+
+
+@cache
+def _by_suffix() -> dict[str, type[Writer]]:
+    table: dict[str, type[Writer]] = {}
+    for name in sorted(available()):
+        for suffix in available()[name].suffixes:
+            table.setdefault(suffix, available()[name])
+    return table
+
+
+def writer_for(path: Path) -> Optional[Writer]:
+    cls = _by_suffix().get(path.suffix.lower())
+    return cls() if cls else None

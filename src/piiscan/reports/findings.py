@@ -1,0 +1,120 @@
+"""Findings writers (jsonl, json, csv) and the scan summary."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from piiscan import __version__
+from piiscan.core.model import FileError, FileResult, Finding
+
+FORMATS = ("jsonl", "json", "csv")
+CSV_COLUMNS = ["path", "location", "start", "end", "entity_type", "score", "recognizer", "masked",
+               "fingerprint", "jrt0171", "jrt0197", "pipl_sensitive", "metadata", "explanation"]
+
+
+@dataclass
+class Summary:
+    files_scanned: int = 0
+    files_with_findings: int = 0
+    findings: Counter = field(default_factory=Counter)
+    files_per_entity: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)  # unsupported types, by suffix
+    files_per_tier: Counter = field(default_factory=Counter)  # JR/T 0171 category of each file
+    personal_findings: int = 0  # findings the policy counts as PI (an organisation's code is not)
+    pipl_sensitive_files: int = 0
+    errors: list[FileError] = field(default_factory=list)
+    tables_scanned: int = 0  # database tables (and SQLite files) read
+    database_columns: list[tuple[str, Any]] = field(default_factory=list)  # (source, ColumnClassification)
+    started: float = field(default_factory=time.monotonic)
+
+    def add(self, result: FileResult) -> None:
+        if result.error and result.error.reason.startswith("unsupported file type"):
+            self.skipped[result.error.reason.rsplit(" ", 1)[-1]] += 1
+            return
+        self.files_scanned += 1
+        if result.error:
+            self.errors.append(result.error)
+        if result.reader == "sql":
+            self.tables_scanned += 1
+            if result.classification is not None:
+                self.database_columns.extend((result.path, c) for c in result.classification.columns)
+        for finding in result.findings:  # findings a streamed scan gave to count() are not in the result
+            self.count(finding)
+        counts = result.classification.counts if result.classification is not None else {}
+        if counts:
+            self.files_with_findings += 1
+            self.files_per_entity.update(counts.keys())
+            self.files_per_tier[result.classification.tier["jrt0171"]] += 1
+            self.pipl_sensitive_files += result.classification.tier["pipl_sensitive"]
+
+    def count(self, finding: Finding) -> None:
+        self.findings[finding.entity_type] += 1
+        self.personal_findings += is_personal(finding)
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": "piiscan", "version": __version__, "files_scanned": self.files_scanned,
+            "files_with_findings": self.files_with_findings, "findings": dict(sorted(self.findings.items())),
+            "personal_findings": self.personal_findings,
+            "files_per_tier": dict(sorted(self.files_per_tier.items(), reverse=True)),
+            "pipl_sensitive_files": self.pipl_sensitive_files,
+            "skipped_unsupported": dict(sorted(self.skipped.items())),
+            "errors": [{"path": e.path, "reason": e.reason} for e in self.errors],
+            "elapsed_seconds": round(self.elapsed, 3),
+        }
+
+
+def is_personal(finding: Finding) -> bool:
+    """Personal information by the policy's tier: not an organisation's USCC or name,
+    nor an amount or a keyword with no person in the same record."""
+    tier = finding.tier or {}
+    return tier.get("jrt0171", "C2") != "none" or bool(tier.get("pipl_sensitive"))
+
+
+class FindingsWriter:
+    """Writes findings as they come; json collects them into one document at close."""
+
+    def __init__(self, out: IO[str], fmt: str, show_values: bool = False):
+        self.out, self.fmt, self.show_values = out, fmt, show_values
+        self._json: list[dict] = []
+        self._files: list[dict] = []
+        self._csv = None
+        if fmt == "csv":
+            columns = CSV_COLUMNS + (["value"] if show_values else [])
+            self._csv = csv.DictWriter(out, fieldnames=columns)
+            self._csv.writeheader()
+
+    def write(self, finding: Finding) -> None:
+        record = finding.to_record(self.show_values)
+        if self.fmt == "jsonl":
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif self.fmt == "json":
+            self._json.append(record)
+        else:
+            record.update(record.pop("tier"))  # one column per yardstick: filterable in Excel
+            record["location"] = json.dumps(record["location"], ensure_ascii=False)
+            record["metadata"] = json.dumps(record["metadata"], ensure_ascii=False)
+            record["explanation"] = "; ".join(record["explanation"])
+            self._csv.writerow(record)
+
+    def write_file(self, result: FileResult) -> None:
+        """Per-file classification (tier, counts, individuals, columns): json only."""
+        if self.fmt == "json" and result.classification is not None and result.classification.counts:
+            self._files.append({"path": result.path, "reader": result.reader}
+                               | result.classification.to_dict())
+
+    def close(self, summary: Summary) -> None:
+        if self.fmt == "json":
+            document = summary.to_dict() | {"files": self._files, "results": self._json}
+            json.dump(document, self.out, ensure_ascii=False, indent=1)
+            self.out.write("\n")
+        self.out.flush()

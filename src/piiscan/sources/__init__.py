@@ -1,0 +1,1 @@
+"""Where text comes from: the walker over folders, one reader per file format, databases. Each source becomes TextUnits with a precise location."""

@@ -1,0 +1,71 @@
+"""Readers turn one file into TextUnits. Each registers under the
+``piiscan.sources.readers`` entry-point group, built-ins included, so a third-party
+package adds a format by declaring its own entry point.
+
+Optional class attributes: `magic` (the bytes a file starts with: checked for
+unknown suffixes, and required for the reader's own suffixes) and `schemes`
+(URL schemes it opens, such as postgresql; "*" for any URL no other reader claims)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Optional
+
+from piiscan.sources.readers.base import Reader, ReaderError
+
+__all__ = ["Reader", "ReaderError", "available", "reader_for", "reader_for_url", "is_url"]
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+@cache
+def available() -> dict[str, type[Reader]]:
+    """name → reader class, from the entry points of every installed package."""
+    return {ep.name: ep.load() for ep in entry_points(group="piiscan.readers")}
+
+
+@cache
+def _by_suffix() -> dict[str, type[Reader]]:
+    table: dict[str, type[Reader]] = {}
+    for name in sorted(available()):
+        for suffix in available()[name].suffixes:
+            table.setdefault(suffix, available()[name])
+    return table
+
+
+@cache
+def _by_magic() -> list[tuple[bytes, type[Reader]]]:
+    return [(cls.magic, cls) for _, cls in sorted(available().items()) if getattr(cls, "magic", b"")]
+
+
+def reader_for(path: Path) -> Optional[Reader]:
+    """By suffix; by the first bytes for an unknown suffix (a SQLite file named .dat)
+    and for readers that declare `magic` (a .db that is not SQLite is unsupported).
+    Files with a known suffix and no magic are not opened here."""
+    cls = _by_suffix().get(path.suffix.lower())
+    if cls is not None and not getattr(cls, "magic", b""):
+        return cls()
+    magics = _by_magic()
+    if not magics or not isinstance(path, Path):  # a name only (an archive member): the suffix decides
+        return cls() if cls else None
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(max(len(m) for m, _ in magics))
+    except OSError:
+        return cls() if cls else None  # the reader reports it
+    return next((c() for m, c in magics if head.startswith(m)), None)
+
+
+def is_url(target: str) -> bool:
+    return bool(_URL.match(target))
+
+
+def reader_for_url(url: str) -> Optional[Reader]:
+    """The reader claiming the URL's scheme (postgresql for postgresql+psycopg://), else one claiming "*"."""
+    scheme = url.split("://", 1)[0].split("+", 1)[0].lower()
+    claims = {s: cls for _, cls in sorted(available().items()) for s in getattr(cls, "schemes", ())}
+    cls = claims.get(scheme) or claims.get("*")
+    return cls() if cls else None

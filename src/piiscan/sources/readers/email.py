@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import email
+import email.policy
+import tempfile
+from pathlib import Path
+from typing import ClassVar, Iterator
+
+from piiscan.core.model import TextUnit
+from piiscan.sources.readers.base import ReaderError
+from piiscan.sources.readers.markup import _TextCollector
+
+HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Subject")
+MAX_DEPTH = 3
+
+
+class EmlReader:
+    """E-mail (.eml): address and subject headers, text and HTML bodies in any
+    declared charset, and attachments read by their own readers, recursively."""
+
+    name: ClassVar[str] = "eml"
+    suffixes: ClassVar[tuple[str, ...]] = (".eml",)
+
+    def read(self, path: Path, depth: int = 0) -> Iterator[TextUnit]:
+        with path.open("rb") as fh:
+            message = email.message_from_binary_file(fh, policy=email.policy.default)
+        if not message.keys():
+            raise ReaderError("not an e-mail message (no headers)")
+        for name in HEADERS:
+            for value in message.get_all(name, []):
+                if str(value).strip():
+                    yield TextUnit(str(value), {"header": name}, header=name)
+        failures: list[str] = []
+        for number, part in enumerate(message.walk(), start=1):
+            if part.is_multipart():
+                continue
+            filename = part.get_filename()
+            if filename:
+                yield from self._attachment(part, filename, depth, failures)
+            elif part.get_content_type() in ("text/plain", "text/html"):
+                yield from self._body(part, number)
+        if failures:
+            raise ReaderError(f"{len(failures)} attachment(s) unreadable: {'; '.join(failures)}")
+
+    @staticmethod
+    def _body(part, number: int) -> Iterator[TextUnit]:
+        try:
+            text = part.get_content()
+        except (LookupError, UnicodeDecodeError):  # an unknown or wrong charset
+            text = part.get_payload(decode=True).decode("gb18030", errors="replace")
+        if part.get_content_type() == "text/html":
+            collector = _TextCollector()
+            collector.feed(text)
+            collector.close()
+            for unit in collector.units:
+                yield TextUnit(unit.text, {"part": number} | unit.location)
+            return
+        yield TextUnit(text, {"part": number}, first_line=1)
+
+    def _attachment(self, part, filename: str, depth: int, failures: list[str]) -> Iterator[TextUnit]:
+        from piiscan.sources.readers import reader_for
+
+        name = Path(filename).name or "attachment"
+        reader = reader_for(Path(name))
+        if reader is None or depth >= MAX_DEPTH:
+            return
+        with tempfile.TemporaryDirectory(prefix="piiscan-eml-") as folder:
+            member = Path(folder) / name
+            member.write_bytes(part.get_payload(decode=True) or b"")
+            try:
+                units = reader.read(member, depth + 1) if isinstance(reader, EmlReader) else reader.read(member)
+                for unit in units:
+                    yield TextUnit(unit.text, {"attachment": name} | unit.location, unit.header, unit.first_line)
+            except ReaderError as e:
+                failures.append(f"{name} ({e})")
