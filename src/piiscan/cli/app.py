@@ -17,7 +17,6 @@ from piiscan import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERNAL = 70  # a bug (sysexits EX_SOFTWARE): never mistaken for "findings"
-JRT_RANK = {"none": 0, "C1": 1, "C2": 2, "C3": 3}
 
 # Tracebacks never show local variables: they would hold the text being scanned.
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
