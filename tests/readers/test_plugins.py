@@ -1,4 +1,4 @@
-"""A third-party reader registered under the piiscan.sources.readers entry-point group is used."""
+"""A third-party reader registered under the piiscan.readers entry-point group is used."""
 
 import sys
 import textwrap
@@ -25,8 +25,7 @@ def test_a_third_party_reader_is_picked_up(scanner, tmp_path, monkeypatch):
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: piiscan-vcf\nVersion: 1.0\n", encoding="utf-8")
     (dist / "entry_points.txt").write_text("[piiscan.readers]\nvcard = piiscan_vcf:VcardReader\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(package))
-    readers.available.cache_clear()
-    readers._by_suffix.cache_clear()
+    readers.refresh()
     try:
         assert "vcard" in readers.available()
         card = tmp_path / "client.vcf"
@@ -36,5 +35,4 @@ def test_a_third_party_reader_is_picked_up(scanner, tmp_path, monkeypatch):
         assert [(f.entity_type, f.location) for f in result.findings] == [("CN_MOBILE", {"line": 2})]
     finally:
         sys.modules.pop("piiscan_vcf", None)
-        readers.available.cache_clear()
-        readers._by_suffix.cache_clear()
+        readers.refresh()

@@ -17,6 +17,8 @@ from typing import Any, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from piiscan.core.registry import MASK_RULES
+
 JRT0171_ORDER = {"none": 0, "C1": 1, "C2": 2, "C3": 3}
 
 
@@ -31,10 +33,8 @@ class MaskRule(BaseModel):
     @field_validator("rule")
     @classmethod
     def known_rule(cls, value: str) -> str:
-        from piiscan.core.masking import RULES
-
-        if value not in RULES:
-            raise ValueError(f"unknown masking rule {value!r}; known: {', '.join(sorted(RULES))}")
+        if value not in MASK_RULES:  # the registry, not masking.py: policy and masking do not import each other
+            raise ValueError(str(MASK_RULES.unknown(value)))
         return value
 
     @property

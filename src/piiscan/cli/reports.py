@@ -14,7 +14,6 @@ import typer
 
 from piiscan.cli.app import UsageError, app
 
-FORMATS = ("xlsx", "csv", "json", "html")
 
 
 def _usage(message: str) -> UsageError:
@@ -54,8 +53,10 @@ def report(
     from piiscan.reports import exposure
     from piiscan.reports.data import ReportData, ReportError
 
-    if fmt not in FORMATS:
-        raise _usage(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    from piiscan.core.registry import REPORT_EXPORTERS
+
+    if fmt not in REPORT_EXPORTERS:
+        raise _usage(f"unknown format {fmt!r}; use one of {', '.join(REPORT_EXPORTERS)}")
     if lang not in ("both", "zh", "en"):
         raise _usage(f"unknown --lang {lang!r}; use both, zh or en")
     if run is not None and since is not None:
@@ -88,18 +89,10 @@ def report(
 
 
 def _export(data, fmt: str, out: Path, lang: str) -> Path:
-    if fmt == "xlsx":
-        from piiscan.reports.xlsx import write_xlsx
-        return write_xlsx(data, out, lang)
-    if fmt == "csv":
-        from piiscan.reports.csvjson import write_csv
-        write_csv(data, out)
-        return out
-    if fmt == "json":
-        from piiscan.reports.csvjson import write_json
-        return write_json(data, out)
-    from piiscan.reports.html import write_html
-    return write_html(data, out)
+    """Write with the exporter registered under the name (``piiscan.report_exporters``)."""
+    from piiscan.core.registry import REPORT_EXPORTERS
+
+    return REPORT_EXPORTERS.get(fmt)(data, out, lang)
 
 
 def diff(

@@ -7,9 +7,12 @@ Only letters and digits are hidden or kept; separators stay where they are, so
 from __future__ import annotations
 
 import re
-from typing import Callable
+from piiscan.core.registry import MASK_RULES
 
 MASK = "*"
+
+# Each masking rule is a function(value, **params) declared under the
+# ``piiscan.mask_rules`` entry-point group (pyproject.toml); the policy names one per entity.
 
 
 def keep_ends(value: str, first: int, last: int) -> str:
@@ -103,21 +106,16 @@ def _mask_amount(value: str) -> str:
     return ">=1000万"
 
 
-# Rule name → function(value, **params). The policy names a rule per entity.
-RULES: dict[str, Callable[..., str]] = {
-    "keep_ends": lambda value, first=0, last=0: keep_ends(value, first, last),
-    "mobile": _mask_mobile,
-    "landline": _mask_landline,
-    "email": _mask_email,
-    "ip": _mask_ip,
-    "uscc": _mask_uscc,
-    "document": _mask_document,
-    "person": _mask_person,
-    "address": _mask_address,
-    "amount_range": _mask_amount,
-    "full": lambda value: MASK * 6,
-    "none": lambda value: value,
-}
+def _mask_keep_ends(value: str, first: int = 0, last: int = 0) -> str:
+    return keep_ends(value, first, last)
+
+
+def _mask_full(value: str) -> str:
+    return MASK * 6
+
+
+def _mask_none(value: str) -> str:
+    return value
 
 
 def mask(entity_type: str, value: str, policy=None) -> str:
@@ -129,4 +127,4 @@ def mask(entity_type: str, value: str, policy=None) -> str:
     if entity is None:
         keep = len(value) // 4
         return keep_ends(value, keep, keep)
-    return RULES[entity.mask.rule](value, **entity.mask.params)
+    return MASK_RULES.get(entity.mask.rule)(value, **entity.mask.params)

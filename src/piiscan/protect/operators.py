@@ -13,6 +13,8 @@ surrogate     a realistic fake value keeping format and checksums, deterministic
 encrypt       AES-SIV (deterministic authenticated encryption), reversible with `piiscan unredact`
 
 Authentication data (JR/T 0171 C3) is always redacted, whatever the operator.
+Each operator is a Presidio Operator class declared under the ``piiscan.operators``
+entry-point group (redact and replace are Presidio's own classes).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from piiscan.detect.engine import Detector
 from piiscan.core.fingerprint import Fingerprinter
 from piiscan.core.masking import mask
 from piiscan.core.model import Detection
+from piiscan.core.registry import OPERATORS
 from piiscan.classify.policy import Policy
 from piiscan.protect import surrogates
 from piiscan.protect.profiles import Profile
@@ -169,7 +172,7 @@ class Redactor:
         self._memo: dict[tuple, str] = {}
         self._lengths: set[int] = set()
         self.engine = AnonymizerEngine()
-        for cls in (MaskOperator, PseudonymizeOperator, SurrogateOperator, EncryptOperator):
+        for cls in OPERATORS.load_all().values():  # Presidio Operator classes, by entry point
             self.engine.add_anonymizer(cls)
 
     def operator_for(self, detection: Detection) -> Optional[str]:
@@ -197,7 +200,7 @@ class Redactor:
             return OperatorConfig("replace", {"new_value": f"<{label}>"})
         params = {"policy": self.policy, "keys": self.keys, "canonical": detection.canonical,
                   "prefix": PSEUDONYM_PREFIX.get(detection.entity_type, entity.label_zh if entity else "值")}
-        return OperatorConfig(f"piiscan_{operator}", params)
+        return OperatorConfig(OPERATORS.get(operator)().operator_name(), params)
 
     def replacement(self, detection: Detection, operator: str) -> str:
         """The text replacing a detection; every operator is deterministic, so a value

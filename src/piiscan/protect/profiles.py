@@ -16,8 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from piiscan.classify.policy import Policy
-
-OPERATORS = ("mask", "redact", "replace", "pseudonymize", "surrogate", "encrypt")
+from piiscan.core.registry import OPERATORS  # names only: the operators' modules load when used
 
 
 class ProfileError(ValueError):
@@ -36,7 +35,7 @@ class Profile(BaseModel):
     @classmethod
     def _known_operator(cls, value: str) -> str:
         if value not in OPERATORS:
-            raise ValueError(f"unknown operator {value!r}; known: {', '.join(OPERATORS)}")
+            raise ValueError(str(OPERATORS.unknown(value)))
         return value
 
     @field_validator("operators")
@@ -44,7 +43,7 @@ class Profile(BaseModel):
     def _known_operators(cls, value: dict[str, str]) -> dict[str, str]:
         for entity, operator in value.items():
             if operator not in OPERATORS:
-                raise ValueError(f"{entity}: unknown operator {operator!r}; known: {', '.join(OPERATORS)}")
+                raise ValueError(f"{entity}: {OPERATORS.unknown(operator)}")
         return value
 
 

@@ -11,8 +11,9 @@ from typing import IO, Any
 
 from piiscan import __version__
 from piiscan.core.model import FileError, FileResult, Finding
+from piiscan.core.registry import FINDINGS_FORMATS
 
-FORMATS = ("jsonl", "json", "csv")
+FORMATS = FINDINGS_FORMATS  # the ``piiscan.findings_formats`` entry points: jsonl, json, csv, …
 CSV_COLUMNS = ["path", "location", "start", "end", "entity_type", "score", "recognizer", "masked",
                "fingerprint", "jrt0171", "jrt0197", "pipl_sensitive", "metadata", "explanation"]
 
@@ -80,41 +81,64 @@ def is_personal(finding: Finding) -> bool:
     return tier.get("jrt0171", "C2") != "none" or bool(tier.get("pipl_sensitive"))
 
 
-class FindingsWriter:
-    """Writes findings as they come; json collects them into one document at close."""
+class JsonlFindings:
+    """One finding per line, written as it comes. A findings format (``piiscan.findings_formats``
+    entry point) is a class taking (out, show_values) with write, write_file and close."""
 
-    def __init__(self, out: IO[str], fmt: str, show_values: bool = False):
-        self.out, self.fmt, self.show_values = out, fmt, show_values
-        self._json: list[dict] = []
-        self._files: list[dict] = []
-        self._csv = None
-        if fmt == "csv":
-            columns = CSV_COLUMNS + (["value"] if show_values else [])
-            self._csv = csv.DictWriter(out, fieldnames=columns)
-            self._csv.writeheader()
+    def __init__(self, out: IO[str], show_values: bool = False):
+        self.out, self.show_values = out, show_values
 
     def write(self, finding: Finding) -> None:
-        record = finding.to_record(self.show_values)
-        if self.fmt == "jsonl":
-            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        elif self.fmt == "json":
-            self._json.append(record)
-        else:
-            record.update(record.pop("tier"))  # one column per yardstick: filterable in Excel
-            record["location"] = json.dumps(record["location"], ensure_ascii=False)
-            record["metadata"] = json.dumps(record["metadata"], ensure_ascii=False)
-            record["explanation"] = "; ".join(record["explanation"])
-            self._csv.writerow(record)
+        self.out.write(json.dumps(finding.to_record(self.show_values), ensure_ascii=False) + "\n")
 
     def write_file(self, result: FileResult) -> None:
-        """Per-file classification (tier, counts, individuals, columns): json only."""
-        if self.fmt == "json" and result.classification is not None and result.classification.counts:
+        pass  # per-file classification: json only
+
+    def close(self, summary: Summary) -> None:
+        self.out.flush()
+
+
+class JsonFindings(JsonlFindings):
+    """One document at close: the summary, per-file classification (tier, counts,
+    individuals, columns) and every finding."""
+
+    def __init__(self, out: IO[str], show_values: bool = False):
+        super().__init__(out, show_values)
+        self._json: list[dict] = []
+        self._files: list[dict] = []
+
+    def write(self, finding: Finding) -> None:
+        self._json.append(finding.to_record(self.show_values))
+
+    def write_file(self, result: FileResult) -> None:
+        if result.classification is not None and result.classification.counts:
             self._files.append({"path": result.path, "reader": result.reader}
                                | result.classification.to_dict())
 
     def close(self, summary: Summary) -> None:
-        if self.fmt == "json":
-            document = summary.to_dict() | {"files": self._files, "results": self._json}
-            json.dump(document, self.out, ensure_ascii=False, indent=1)
-            self.out.write("\n")
+        document = summary.to_dict() | {"files": self._files, "results": self._json}
+        json.dump(document, self.out, ensure_ascii=False, indent=1)
+        self.out.write("\n")
         self.out.flush()
+
+
+class CsvFindings(JsonlFindings):
+    """One row per finding, one column per yardstick: filterable in Excel."""
+
+    def __init__(self, out: IO[str], show_values: bool = False):
+        super().__init__(out, show_values)
+        self._csv = csv.DictWriter(out, fieldnames=CSV_COLUMNS + (["value"] if show_values else []))
+        self._csv.writeheader()
+
+    def write(self, finding: Finding) -> None:
+        record = finding.to_record(self.show_values)
+        record.update(record.pop("tier"))
+        record["location"] = json.dumps(record["location"], ensure_ascii=False)
+        record["metadata"] = json.dumps(record["metadata"], ensure_ascii=False)
+        record["explanation"] = "; ".join(record["explanation"])
+        self._csv.writerow(record)
+
+
+def FindingsWriter(out: IO[str], fmt: str, show_values: bool = False):  # noqa: N802 (was a class)
+    """The writer of the named findings format; an unknown name raises UnknownName."""
+    return FORMATS.get(fmt)(out, show_values)

@@ -2,16 +2,16 @@
 
 Recognizer definitions in recognizers/*.yaml name their validator; the
 checksum helpers inside each module (gb11643_check_char, luhn_valid, …) are
-plain functions for anyone to reuse. Third parties add validators under the
-``piiscan.detect.validators`` entry-point group.
+plain functions for anyone to reuse. Every validator, built-ins included, is
+declared under the ``piiscan.validators`` entry-point group (piiscan.core.registry).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.metadata import entry_points
 from typing import Any, Callable
+
+from piiscan.core.registry import VALIDATORS
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,36 +38,11 @@ REJECT = Verdict(0.0, "rejected")
 Validator = Callable[[str], Verdict]
 
 
-@cache
 def registry() -> dict[str, Validator]:
-    from piiscan.detect.validators import (address, bank_card, categories, documents, financial, names, network, phone,
-                                    resident_id, uscc)
-
-    found: dict[str, Validator] = {
-        "gb11643_resident_id": resident_id.validate_resident_id,
-        "gb11643_legacy_15": resident_id.validate_legacy_id,
-        "permanent_residence_id": resident_id.validate_permanent_residence_id,
-        "luhn_bank_card": bank_card.validate_bank_card,
-        "cn_mobile": phone.validate_mobile,
-        "cn_landline": phone.validate_landline,
-        "gb32100_uscc": uscc.validate_uscc,
-        "document_number": documents.validate_document_number,
-        "license_plate": documents.validate_plate,
-        "email": network.validate_email,
-        "ip_address": network.validate_ip,
-        "person_name": names.validate_person_name,
-        "cn_address": address.validate_address,
-        "auth_value": financial.validate_auth_value,
-        "amount": financial.validate_amount,
-        "category_keyword": categories.validate_category_keyword,
-    }
-    for ep in entry_points(group="piiscan.validators"):
-        found.setdefault(ep.name, ep.load())
-    return found
+    """name → validator, built-ins included, from the ``piiscan.validators`` entry points."""
+    return VALIDATORS.load_all()
 
 
 def get(name: str) -> Validator:
-    try:
-        return registry()[name]
-    except KeyError:
-        raise KeyError(f"unknown validator {name!r}; known: {', '.join(sorted(registry()))}") from None
+    """The named validator; an unknown name raises UnknownName (a KeyError) listing the known ones."""
+    return VALIDATORS.get(name)

@@ -1,21 +1,26 @@
 """Writers produce redacted copies in the input's format. Each registers under
-the ``piiscan.writers`` entry-point group, built-ins included, like the readers."""
+the ``piiscan.writers`` entry-point group, built-ins included, like the readers
+(piiscan.core.registry)."""
 
 from __future__ import annotations
 
 from functools import cache
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Optional
 
+from piiscan.core.registry import WRITERS
 from piiscan.protect.writers.base import Spans, Writer, replace_in_segments
 
 __all__ = ["Spans", "Writer", "available", "replace_in_segments", "writer_for"]
 
 
-@cache
 def available() -> dict[str, type[Writer]]:
-    return {ep.name: ep.load() for ep in entry_points(group="piiscan.writers")}
+    return WRITERS.load_all()
+
+
+def refresh() -> None:
+    WRITERS.refresh()
+    _by_suffix.cache_clear()
 
 
 @cache

@@ -1,5 +1,5 @@
 """Readers turn one file into TextUnits. Each registers under the
-``piiscan.sources.readers`` entry-point group, built-ins included, so a third-party
+``piiscan.readers`` entry-point group (piiscan.core.registry), built-ins included, so a third-party
 package adds a format by declaring its own entry point.
 
 Optional class attributes: `magic` (the bytes a file starts with: checked for
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Optional
 
+from piiscan.core.registry import READERS
 from piiscan.sources.readers.base import Reader, ReaderError
 
 __all__ = ["Reader", "ReaderError", "available", "reader_for", "reader_for_url", "is_url"]
@@ -21,10 +21,16 @@ __all__ = ["Reader", "ReaderError", "available", "reader_for", "reader_for_url",
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-@cache
 def available() -> dict[str, type[Reader]]:
     """name → reader class, from the entry points of every installed package."""
-    return {ep.name: ep.load() for ep in entry_points(group="piiscan.readers")}
+    return READERS.load_all()
+
+
+def refresh() -> None:
+    """See readers installed since the first look (tests put a package on sys.path)."""
+    READERS.refresh()
+    _by_suffix.cache_clear()
+    _by_magic.cache_clear()
 
 
 @cache
