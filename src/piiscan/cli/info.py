@@ -10,11 +10,13 @@ from rich.console import Console
 from rich.table import Table
 
 from piiscan.cli.app import UsageError, app
+from piiscan.cli.plugins import recognizers_option, use_recognizers
 
 
 @app.command()
-def recognizers() -> None:
+def recognizers(folder: Optional[Path] = recognizers_option()) -> None:
     """List every recognizer: entity, languages, validator, context words, version."""
+    use_recognizers(folder)
     from piiscan.detect.engine import NER_ENTITIES, build_nlp_engine
     from piiscan.detect.recognizer import load_specs
 
@@ -38,8 +40,10 @@ def eval_command(
     entities: Optional[str] = typer.Option(None, "--entities", help="Types to score (default: those in the dataset)."),
     min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    recognizers: Optional[Path] = recognizers_option(),
 ) -> None:
     """Precision, recall and F1 per entity type, exact-span and overlap."""
+    use_recognizers(recognizers)
     import json
 
     from piiscan.detect.engine import Detector, build_analyzer

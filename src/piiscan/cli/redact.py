@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from piiscan.cli.app import UsageError, app, err, error_line
+from piiscan.cli.plugins import recognizers_option, use_recognizers
 
 
 @app.command()
@@ -23,6 +24,7 @@ def redact(
     min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0, help="Redact findings scoring at least this."),
     policy: Optional[Path] = typer.Option(None, "--policy", help="A policy YAML overlaying the default."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No line per file written."),
+    recognizers: Optional[Path] = recognizers_option(),
 ) -> None:
     """Write masked or pseudonymised copies in the same format, verified to leak nothing.
 
@@ -35,6 +37,7 @@ def redact(
     from piiscan.protect.operators import Redactor
     from piiscan.protect.profiles import OPERATORS, ProfileError, load_profile
 
+    use_recognizers(recognizers)
     if operator is not None and operator not in OPERATORS:
         raise UsageError(f"unknown operator {operator!r}; use one of {', '.join(OPERATORS)}")
     active_policy = load_policy(policy)

@@ -10,6 +10,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
+from piiscan.cli.plugins import recognizers_option, use_recognizers
 from piiscan.cli.app import EXIT_CLEAN, EXIT_FINDINGS, UsageError, parse_entities, app, err, error_line
 
 
@@ -40,8 +41,10 @@ def scan(
     time_limit: float = typer.Option(600.0, "--time-limit", help="Inventory: seconds per file before its worker is replaced."),
     memory_limit: Optional[str] = typer.Option(None, "--memory-limit", help="Inventory: address-space limit per worker (4GB)."),
     sample_rows: int = typer.Option(1000, "--sample-rows", min=1, help="Databases: rows sampled per table."),
+    recognizers: Optional[Path] = recognizers_option(),
 ) -> None:
     """Scan files, folders and databases; print a summary and write one finding per line."""
+    use_recognizers(recognizers)
     from piiscan.sources.databases import scan_targets, split_targets
     from piiscan.sources.readers import ReaderError
 

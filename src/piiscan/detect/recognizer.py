@@ -13,6 +13,7 @@ It works in any AnalyzerEngine. Differences from a plain PatternRecognizer:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,9 +267,35 @@ def load_spec(path: Path) -> RecognizerSpec:
     return spec
 
 
-def load_specs(folder: Optional[Path] = None) -> list[RecognizerSpec]:
-    folder = folder or recognizers_dir()
-    return [load_spec(path) for path in sorted(folder.glob("*.yaml"))]
+USER_RECOGNIZERS = "PIISCAN_RECOGNIZERS"  # a folder of the user's own definitions (also --recognizers)
+
+
+def user_folder() -> Optional[Path]:
+    """The user's recognizer folder, from $PIISCAN_RECOGNIZERS (set by --recognizers too)."""
+    value = os.environ.get(USER_RECOGNIZERS, "").strip()
+    return Path(value) if value else None
+
+
+def load_specs(folder: Optional[Path] = None, extra: Optional[Path] = None) -> list[RecognizerSpec]:
+    """The definitions in `folder` (the shipped ones by default), then those in `extra`
+    (by default the user's folder, when the shipped ones are read). Same schema, same
+    checks; an id defined twice is an error naming both files."""
+    if folder is None:
+        folder, extra = recognizers_dir(), extra or user_folder()
+    paths = sorted(folder.glob("*.yaml"))
+    if extra is not None:
+        if not extra.is_dir():
+            raise RecognizerFileError(f"recognizer folder {extra}: no such folder")
+        paths += sorted(extra.glob("*.yaml"))
+    specs: list[RecognizerSpec] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        spec = load_spec(path)
+        if spec.id in seen:
+            raise RecognizerFileError(f"{path}: id: {spec.id!r} is already defined in {seen[spec.id]}")
+        seen[spec.id] = path
+        specs.append(spec)
+    return specs
 
 
 def load_recognizers(languages: tuple[str, ...] = ("zh", "en"),
