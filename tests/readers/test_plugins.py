@@ -1,8 +1,12 @@
 """A third-party reader registered under the piiscan.readers entry-point group is used."""
 
+import json
 import sys
 import textwrap
 
+from typer.testing import CliRunner
+
+from piiscan.cli import app
 from piiscan.sources import readers
 
 
@@ -33,6 +37,11 @@ def test_a_third_party_reader_is_picked_up(scanner, tmp_path, monkeypatch):
         result = scanner.scan_file(card)
         assert result.reader == "vcard"
         assert [(f.entity_type, f.location) for f in result.findings] == [("CN_MOBILE", {"line": 2})]
+        listed = json.loads(CliRunner().invoke(app, ["plugins", "--json"]).output)
+        assert [row for row in listed if row["name"] == "vcard"] == [
+            {"kind": "reader", "group": "piiscan.readers", "name": "vcard", "object": "piiscan_vcf:VcardReader",
+             "distribution": "piiscan-vcf"}]
     finally:
         sys.modules.pop("piiscan_vcf", None)
+        monkeypatch.undo()  # off sys.path before the registry reads it again
         readers.refresh()
