@@ -29,7 +29,7 @@ entities:
   EMPLOYEE_NUMBER:
     label_zh: 员工编号
     label_en: Employee number
-    jrt0171: C2
+    jrt0171: C1
     jrt0197: 2
     pipl_sensitive: false
     mask: {rule: keep_ends, first: 4, last: 2}
@@ -59,17 +59,19 @@ def test_scan_finds_what_a_user_recognizer_defines(folder, tmp_path):
     assert CliRunner().invoke(app, args).exit_code == 0
     assert out.read_text(encoding="utf-8") == ""
     result = CliRunner().invoke(app, [*args, "--recognizers", str(folder)])
-    assert result.exit_code == 0, result.output  # an entity the policy does not know is not counted as PI
+    # an entity the policy does not name counts as identifying PI (core.tiers.UNLISTED), as redact treats it
+    assert result.exit_code == 1, result.output
     findings = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(f["entity_type"], f["recognizer"], f["location"], f["tier"]["jrt0171"]) for f in findings] == [
-        ("EMPLOYEE_NUMBER", "employee_number", {"line": 1}, "none")]
+        ("EMPLOYEE_NUMBER", "employee_number", {"line": 1}, "C2")]
+    assert "not in the policy" in findings[0]["explanation"][0]
 
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY, encoding="utf-8")
     result = CliRunner().invoke(app, [*args, "--recognizers", str(folder), "--policy", str(policy)])
     assert result.exit_code == 1, result.output
     finding = json.loads(out.read_text(encoding="utf-8"))
-    assert (finding["masked"], finding["tier"]["jrt0171"]) == ("EMP-2*****15", "C2")  # letters and digits count, not the dash
+    assert (finding["masked"], finding["tier"]["jrt0171"]) == ("EMP-2*****15", "C1")  # the policy's tier wins  # letters and digits count, not the dash
 
 
 def test_recognizers_lists_the_user_folder_from_the_environment(folder, monkeypatch):

@@ -15,7 +15,8 @@ from typing import Any, Callable, Optional
 
 from piiscan.classify.individuals import IdentifierGroups
 from piiscan.core.model import Finding, TextUnit
-from piiscan.classify.policy import NOT_PI, Policy, Tier
+from piiscan.classify.policy import Policy
+from piiscan.core.tiers import NOT_PI, UNLISTED, Tier
 
 _ROW_OF_CELL = re.compile(r"[A-Z]+(\d+)$")
 _COLUMN_OF_CELL = re.compile(r"([A-Z]+)\d+$")
@@ -46,18 +47,23 @@ def column_key(location: dict[str, Any]) -> Optional[tuple]:
     return tuple(sorted(where.items()))
 
 
-def base_tier(policy: Policy, finding: Finding) -> Tier:
-    entity = policy.entity(finding.entity_type)
+def value_tier(policy: Policy, entity_type: str, metadata: dict[str, Any]) -> Tier:
+    """The tier of one value by the policy alone, before any record rule."""
+    entity = policy.entity(entity_type)
     if entity is None:
-        return NOT_PI
-    if entity.personal_when and finding.metadata.get(entity.personal_when.metadata):
+        return UNLISTED
+    if entity.personal_when and metadata.get(entity.personal_when.metadata):
         return Tier(entity.personal_when.jrt0171, entity.personal_when.jrt0197, entity.pipl_sensitive)
     return Tier(entity.jrt0171, entity.jrt0197, entity.pipl_sensitive)
 
 
+def base_tier(policy: Policy, finding: Finding) -> Tier:
+    return value_tier(policy, finding.entity_type, finding.metadata)
+
+
 def _policy_reason(policy: Policy, finding: Finding, tier: Tier) -> str:
     entity = policy.entity(finding.entity_type)
-    label = f"{entity.label_zh} / {entity.label_en}" if entity else "not in the policy"
+    label = f"{entity.label_zh} / {entity.label_en}" if entity else "not in the policy: treated as identifying"
     sensitive = ", PIPL-sensitive" if tier.pipl_sensitive else ""
     return f"policy: {finding.entity_type} ({label}) is JR/T 0171 {tier.jrt0171}, JR/T 0197 level {tier.jrt0197}{sensitive}"
 
@@ -170,7 +176,7 @@ def classify_columns(policy: Policy, hits: dict[tuple, Counter], columns: dict[t
             continue
         entity_policy = policy.entity(entity)
         tier = Tier(entity_policy.jrt0171, entity_policy.jrt0197, entity_policy.pipl_sensitive) \
-            if entity_policy else NOT_PI
+            if entity_policy else UNLISTED
         why = f"{count} of {stats.cells} values are {entity} ({share:.0%}, needed {needed:.0%})"
         if hinted:
             why += f"; the header {stats.header!r} names it"

@@ -8,7 +8,6 @@ or PIISCAN_POLICY) overlays it: it names only what it changes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -19,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from piiscan.core.registry import MASK_RULES
 
-JRT0171_ORDER = {"none": 0, "C1": 1, "C2": 2, "C3": 3}
 
 
 class PolicyError(ValueError):
@@ -96,24 +94,6 @@ class Policy(BaseModel):
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class Tier:
-    """A classification: JR/T 0171 category, JR/T 0197 level, PIPL-sensitive."""
-
-    jrt0171: str = "none"
-    jrt0197: int = 1
-    pipl_sensitive: bool = False
-
-    def __or__(self, other: "Tier") -> "Tier":
-        """The stricter of two tiers, field by field (就高从严)."""
-        return Tier(max(self.jrt0171, other.jrt0171, key=JRT0171_ORDER.__getitem__),
-                    max(self.jrt0197, other.jrt0197), self.pipl_sensitive or other.pipl_sensitive)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"jrt0171": self.jrt0171, "jrt0197": self.jrt0197, "pipl_sensitive": self.pipl_sensitive}
-
-
-NOT_PI = Tier()
 
 
 def _overlay(base: dict, override: dict) -> dict:

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from piiscan.cli.app import app
+from piiscan.core.tiers import rank
 
-JRT_RANK = {"none": 0, "C1": 1, "C2": 2, "C3": 3}
 
 policy_app = typer.Typer(no_args_is_help=True, help="Show or check classification policies.")
 app.add_typer(policy_app, name="policy")
@@ -26,7 +26,7 @@ def policy_show(policy: Optional[Path] = typer.Option(None, "--policy", help="A 
     table = Table(title=f"policy {active.policy} {active.version}")
     for column in ("entity", "标签 / label", "JR/T 0171", "JR/T 0197", "PIPL sensitive", "mask"):
         table.add_column(column, overflow="fold")
-    for name, entity in sorted(active.entities.items(), key=lambda kv: (-JRT_RANK[kv[1].jrt0171], kv[0])):
+    for name, entity in sorted(active.entities.items(), key=lambda kv: (-rank(kv[1].jrt0171), kv[0])):
         params = ",".join(f"{k}={v}" for k, v in entity.mask.params.items())
         table.add_row(name, f"{entity.label_zh} / {entity.label_en}", entity.jrt0171, str(entity.jrt0197),
                       "yes" if entity.pipl_sensitive else "no", entity.mask.rule + (f"({params})" if params else ""))

@@ -20,8 +20,8 @@ from typing import Iterable, Sequence
 from sqlalchemy import Connection, case, delete, func, insert, select
 
 from piiscan.inventory import schema
+from piiscan.core.tiers import rank
 
-TIER_RANK = {"none": 0, "C1": 1, "C2": 2, "C3": 3}
 _fi = schema.findings
 PAIR_COLUMNS = (_fi.c.entity_type, _fi.c.fingerprint, _fi.c.jrt0171, _fi.c.jrt0197, _fi.c.pipl_sensitive, _fi.c.masked)
 CHUNK = 500  # fingerprints per IN (...) query
@@ -38,7 +38,7 @@ def pi_pairs(rows: Iterable[Sequence]) -> dict[tuple[str, str], dict]:
             pairs[key] = {"jrt0171": jrt0171, "jrt0197": jrt0197, "pipl_sensitive": bool(pipl_sensitive),
                           "masked": masked}
             continue
-        if TIER_RANK.get(jrt0171, 0) > TIER_RANK.get(seen["jrt0171"], 0):
+        if rank(jrt0171) > rank(seen["jrt0171"]):
             seen["jrt0171"] = jrt0171
         seen["jrt0197"] = max(seen["jrt0197"] or 0, jrt0197 or 0) or None
         seen["pipl_sensitive"] = seen["pipl_sensitive"] or bool(pipl_sensitive)
@@ -110,7 +110,7 @@ def write_run_totals(conn: Connection, run_id: int) -> dict:
                         .order_by(t.c.run_id.desc()).limit(1)).first()
     identifiers = _identifiers_since(conn, base.identifiers, base.run_id, run_id) if base else _identifiers_full(conn)
     row = {"run_id": run_id, "computed_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"), "files_scanned": scanned, "files_with_pi": sum(by_tier.values()),
-           "files_by_tier": dict(sorted(by_tier.items(), key=lambda kv: -TIER_RANK[kv[0]])),
+           "files_by_tier": dict(sorted(by_tier.items(), key=lambda kv: -rank(kv[0]))),
            "pipl_sensitive_files": sensitive, "persons": persons, "identifiers": identifiers,
            "files_error": conn.execute(select(func.count()).select_from(f).where(f.c.status == "error")).scalar()}
     conn.execute(delete(t).where(t.c.run_id == run_id))

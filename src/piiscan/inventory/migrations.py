@@ -12,6 +12,7 @@ from typing import Callable
 from sqlalchemy import Connection, case, func, insert, inspect, literal, select
 
 from piiscan.inventory import schema
+from piiscan.core.tiers import JRT0171, name_of, sql_rank
 
 
 def _v1_initial(conn: Connection) -> None:
@@ -26,13 +27,13 @@ def _v2_history(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.pi_events, schema.run_totals])
     next(i for i in schema.files.indexes if i.name == "files_last_run").create(conn, checkfirst=True)
     fi = schema.findings
-    rank = case((fi.c.jrt0171 == "C3", 3), (fi.c.jrt0171 == "C2", 2), (fi.c.jrt0171 == "C1", 1), else_=0)
+    rank = sql_rank(fi.c.jrt0171)
     pairs = (select(func.max(fi.c.run_id).label("run_id"), fi.c.file_id, fi.c.entity_type, fi.c.fingerprint,
                     func.max(rank).label("rank"), func.max(fi.c.jrt0197).label("jrt0197"),
                     func.max(case((fi.c.pipl_sensitive, 1), else_=0)).label("sensitive"),
                     func.min(fi.c.masked).label("masked"))
              .where(fi.c.personal).group_by(fi.c.file_id, fi.c.entity_type, fi.c.fingerprint).subquery())
-    tier = case((pairs.c.rank == 3, "C3"), (pairs.c.rank == 2, "C2"), (pairs.c.rank == 1, "C1"), else_="none")
+    tier = case(*((pairs.c.rank == r, name_of(r)) for r in range(len(JRT0171) - 1, 0, -1)), else_="none")
     conn.execute(insert(schema.pi_events).from_select(
         ["run_id", "file_id", "entity_type", "fingerprint", "change", "jrt0171", "jrt0197", "pipl_sensitive", "masked"],
         select(pairs.c.run_id, pairs.c.file_id, pairs.c.entity_type, pairs.c.fingerprint, literal("added"), tier,

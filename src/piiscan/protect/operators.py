@@ -38,7 +38,9 @@ from piiscan.core.fingerprint import Fingerprinter
 from piiscan.core.masking import mask
 from piiscan.core.model import Detection
 from piiscan.core.registry import OPERATORS
+from piiscan.classify.classifier import value_tier
 from piiscan.classify.policy import Policy
+from piiscan.core.tiers import is_personal
 from piiscan.protect import surrogates
 from piiscan.protect.profiles import Profile
 
@@ -178,12 +180,10 @@ class Redactor:
     def operator_for(self, detection: Detection) -> Optional[str]:
         """The operator for a detection, or None when it stays as it is (shown to
         the recipient, or not personal information under the policy)."""
-        entity = self.policy.entity(detection.entity_type)
-        if entity is not None and entity.jrt0171 == "none":
-            personal = entity.personal_when and detection.metadata.get(entity.personal_when.metadata)
-            if not personal:
-                return None
-        if entity is not None and entity.jrt0171 == "C3":
+        tier = value_tier(self.policy, detection.entity_type, detection.metadata)
+        if not is_personal(tier):
+            return None
+        if tier.jrt0171 == "C3":
             return "redact"  # authentication data: never shown, never reversible
         if detection.entity_type in self.profile.clear:
             return None

@@ -28,8 +28,8 @@ from piiscan.inventory import Inventory, schema
 from piiscan.classify.policy import Policy
 from piiscan.reports import exposure
 from piiscan.reports.tables import files_table
+from piiscan.core.tiers import name_of, rank as tier_rank
 
-TIER_RANK = exposure.TIER_RANK
 ERROR_STATUSES = ("error", "skipped")
 
 
@@ -240,7 +240,7 @@ class ReportData:
         return [(name, len(chain) - 1 - k) for k, name in enumerate(chain)]
 
     def _roll_up(self, row: dict, has_pi: bool) -> None:
-        rank = TIER_RANK.get(row["jrt0171"], 0)
+        rank = tier_rank(row["jrt0171"])
         for k, (folder, depth) in enumerate(self._ancestors(row["path"])):
             agg = self.folders.get(folder)
             if agg is None:
@@ -259,9 +259,8 @@ class ReportData:
             agg.errors += row["status"] in ERROR_STATUSES
 
     def folder_rows(self) -> list[dict]:
-        names = {rank: name for name, rank in TIER_RANK.items()}
         return [{"folder": folder, "depth": a.depth, "files": a.files, "files_with_pi": a.files_with_pi,
-                 "direct_pi": a.direct_pi, "jrt0171": names[a.rank], "jrt0197": a.jrt0197 or None,
+                 "direct_pi": a.direct_pi, "jrt0171": name_of(a.rank), "jrt0197": a.jrt0197 or None,
                  "c3_files": a.tiers["C3"], "c2_files": a.tiers["C2"], "c1_files": a.tiers["C1"],
                  "pipl_sensitive_files": a.pipl_sensitive_files, "persons": a.persons, "findings": a.findings,
                  "flagged_files": a.flagged_files, "errors": a.errors}

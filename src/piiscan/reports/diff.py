@@ -15,10 +15,9 @@ from sqlalchemy import case, func, select
 
 from piiscan.inventory import Inventory, schema
 from piiscan.reports.data import ReportError
+from piiscan.core.tiers import name_of, sql_rank
 
-_RANK = case((schema.pi_events.c.jrt0171 == "C3", 3), (schema.pi_events.c.jrt0171 == "C2", 2),
-             (schema.pi_events.c.jrt0171 == "C1", 1), else_=0)
-_TIERS = {3: "C3", 2: "C2", 1: "C1", 0: "none"}
+_RANK = sql_rank(schema.pi_events.c.jrt0171)
 
 
 @dataclass
@@ -66,5 +65,5 @@ def diff(store: Inventory, run_a: int, run_b: int, summary: DiffSummary) -> Iter
             (summary.new if change == "new" else summary.resolved)[r["entity_type"]] += 1
             (summary.files_new if change == "new" else summary.files_resolved).add(r["file_id"])
             yield {"change": change, "path": r["path"], "file_status": r["status"], "entity_type": r["entity_type"],
-                   "masked": r["masked"], "fingerprint": r["fingerprint"], "jrt0171": _TIERS[r["rank"]],
+                   "masked": r["masked"], "fingerprint": r["fingerprint"], "jrt0171": name_of(r["rank"]),
                    "jrt0197": r["jrt0197"], "pipl_sensitive": bool(r["sensitive"])}

@@ -13,7 +13,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-TIER_RANK = {"none": 0, "C1": 1, "C2": 2, "C3": 3}
+from piiscan.core.tiers import rank
+
 DEFAULT_RETENTION = "5y"
 FLAG_LABELS = {"world_readable": "其他用户可读 world-readable", "group_writable": "同组可写 group-writable",
                "world_writable": "其他用户可写 world-writable", "retention_exceeded": "超过保存期限 retention exceeded"}
@@ -33,7 +34,7 @@ def parse_retention(text: str) -> Optional[timedelta]:
 
 def sensitive_enough(row: dict) -> bool:
     """JR/T 0171 C2 or above, or JR/T 0197 level 3 or above."""
-    return TIER_RANK.get(row.get("jrt0171") or "none", 0) >= 2 or (row.get("jrt0197") or 0) >= 3
+    return rank(row.get("jrt0171")) >= 2 or (row.get("jrt0197") or 0) >= 3
 
 
 def flags(row: dict, now: datetime, retention: Optional[timedelta]) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from piiscan import __version__
+from piiscan.core.tiers import is_personal as tier_is_personal
 from piiscan.core.model import FileError, FileResult, Finding
 from piiscan.core.registry import FINDINGS_FORMATS
 
@@ -75,10 +76,8 @@ class Summary:
 
 
 def is_personal(finding: Finding) -> bool:
-    """Personal information by the policy's tier: not an organisation's USCC or name,
-    nor an amount or a keyword with no person in the same record."""
-    tier = finding.tier or {}
-    return tier.get("jrt0171", "C2") != "none" or bool(tier.get("pipl_sensitive"))
+    """Personal information by the finding's classified tier (core.tiers.is_personal)."""
+    return tier_is_personal(finding.tier)
 
 
 class JsonlFindings:

@@ -19,7 +19,8 @@ from typing import Any, Iterable
 
 from piiscan.reports import charts
 from piiscan.reports.data import ReportData
-from piiscan.reports.exposure import FLAG_LABELS, TIER_RANK
+from piiscan.reports.exposure import FLAG_LABELS
+from piiscan.core.tiers import rank
 
 TOP_FILES, TOP_FOLDERS, TOP_FLAGGED, TOP_ERRORS, TOP_COLUMNS = 50, 20, 100, 100, 200
 COLOURS = {"C3": "#c0392b", "C2": "#e67e22", "C1": "#d4ac0d", "none": "#b0b7c3", "sensitive": "#8e44ad",
@@ -63,7 +64,7 @@ def _table(heads: list[str], rows: Iterable[list[Any]], numeric: set[int] = froz
 
 
 def _sensitivity(row: dict) -> tuple:
-    return (TIER_RANK.get(row["jrt0171"], 0), row["pipl_sensitive"], row.get("jrt0197") or 0, row["persons"],
+    return (rank(row["jrt0171"]), row["pipl_sensitive"], row.get("jrt0197") or 0, row["persons"],
             row.get("findings", 0))
 
 
@@ -195,7 +196,7 @@ def _folders_section(folders: list[dict]) -> str:
     chart = charts.bars([(f["folder"].rsplit("/", 1)[-1] or f["folder"], f["files_with_pi"]) for f in top_level],
                         colour=COLOURS["C2"], title="files with PI per top-level folder")
     ranked = sorted((f for f in folders if f["direct_pi"]),
-                    key=lambda f: (-TIER_RANK.get(f["jrt0171"], 0), -f["pipl_sensitive_files"], -f["direct_pi"],
+                    key=lambda f: (-rank(f["jrt0171"]), -f["pipl_sensitive_files"], -f["direct_pi"],
                                    -f["persons"], f["folder"]))[:TOP_FOLDERS]
     rows = [[f["folder"], _tier(f["jrt0171"]), f["direct_pi"], f["files_with_pi"], f["pipl_sensitive_files"],
              f["persons"], f["flagged_files"]] for f in ranked]

@@ -25,10 +25,9 @@ from sqlalchemy import or_, select
 from piiscan.classify.classifier import record_key
 from piiscan.inventory import Inventory, schema
 from piiscan.classify.policy import Policy
-from piiscan.reports.exposure import TIER_RANK
+from piiscan.core.tiers import name_of, rank
 
 FINANCIAL = {"CN_BANK_CARD", "AUTHENTICATION_DATA", "FINANCIAL_AMOUNT"}
-TIER_NAMES = {rank: name for name, rank in TIER_RANK.items()}
 
 
 @dataclass
@@ -101,7 +100,7 @@ class Impact:
             root = self._union(root, node)
         person = self.people.setdefault(root, Person())
         for f in findings:
-            person.rank = max(person.rank, TIER_RANK.get(f["jrt0171"], 0))
+            person.rank = max(person.rank, rank(f["jrt0171"]))
             person.level = max(person.level, f["jrt0197"] or 0)
             person.entities.add(f["entity_type"])
             meta = f.get("metadata") or {}
@@ -120,7 +119,7 @@ class Impact:
         people = list(self.people.values())
         by_tier, by_level, by_entity, by_category = Counter(), Counter(), Counter(), Counter()
         for p in people:
-            by_tier[TIER_NAMES[p.rank]] += 1
+            by_tier[name_of(p.rank)] += 1
             by_level[p.level] += 1
             by_entity.update(p.entities)
             by_category.update(p.categories)
