@@ -61,7 +61,7 @@ def versions(policy_path: Optional[str]) -> dict:
         from piiscan.core.resources import models_dir  # type: ignore
         meta = json.loads((models_dir() / "zh_piiscan" / "meta.json").read_text())
         model = f"{meta.get('name')}-{meta.get('version')}"
-    except Exception:
+    except (OSError, ValueError):  # no model shipped, or an unreadable meta.json
         model = "zh_piiscan"
     return {"tool_version": __version__, "policy_version": f"{policy.policy}-{policy.version}-{digest}",
             "model_version": model[:64]}
