@@ -87,3 +87,11 @@ def test_piiscan_version_does_not_load_the_nlp_stack():
     lines = done.stdout.strip().splitlines()
     assert lines[0].startswith("piiscan")
     assert json.loads(lines[-1]) == []
+
+
+def test_the_shipped_model_holds_no_developer_paths():
+    # spacy.load() needs none of them: the word table and vectors are inside the model
+    for path in sorted((ROOT / "models" / "zh_piiscan").rglob("*")):
+        if path.is_file() and path.suffix != ".md":
+            data = path.read_bytes()
+            assert not any(marker in data for marker in (b"/work/", b"/home/", b"site-packages")), path
