@@ -17,8 +17,7 @@ DISTRIBUTION = {"PIL": "pillow", "docx": "python-docx", "pptx": "python-pptx", "
                 "presidio_anonymizer": "presidio-anonymizer"}
 # declared, never imported by name: SQLAlchemy loads the database drivers from the URL
 # (keys: distribution names)
-INDIRECT = {"psycopg": "SQLAlchemy's postgresql+psycopg dialect", "pymysql": "SQLAlchemy's mysql+pymysql dialect",
-            "python-stdnum": "detect/validators/regions.py reads its GB/T 2260 table, stdnum.cn/loc.dat"}
+INDIRECT = {"psycopg": "SQLAlchemy's postgresql+psycopg dialect", "pymysql": "SQLAlchemy's mysql+pymysql dialect"}
 
 
 def _name(requirement: str) -> str:
