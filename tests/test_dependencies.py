@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # import name → distribution, where they differ
 DISTRIBUTION = {"PIL": "pillow", "docx": "python-docx", "pptx": "python-pptx", "yaml": "PyYAML",
                 "pdfminer": "pdfminer.six", "distributed": "dask", "stdnum": "python-stdnum",
-                "sqlalchemy": "SQLAlchemy", "xlsxwriter": "XlsxWriter", "jinja2": "Jinja2",
+                "sqlalchemy": "SQLAlchemy", "xlsxwriter": "XlsxWriter", "jinja2": "Jinja2", "markupsafe": "MarkupSafe",
                 "charset_normalizer": "charset-normalizer", "presidio_analyzer": "presidio-analyzer",
                 "presidio_anonymizer": "presidio-anonymizer"}
 # declared, never imported by name: SQLAlchemy loads the database drivers from the URL
