@@ -1,10 +1,24 @@
-"""The inventory scan's progress: key=value event lines, or a progress bar on a terminal."""
+"""The inventory scan's progress: key=value event lines, or a progress bar on a terminal.
+
+Each line is a stdlib logging record of the `piiscan.scan` logger (with `event` and
+`fields` attributes): the CLI writes it to standard error through its own handler,
+and a program embedding piiscan that configures logging at INFO receives them too."""
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
+
+LOGGER = logging.getLogger("piiscan.scan")
+
+
+def format_line(event: str, fields: dict) -> str:
+    """piiscan event=… key=value …, values with spaces as JSON strings."""
+    parts = " ".join(f"{k}={json.dumps(v, ensure_ascii=False) if isinstance(v, str) and ' ' in v else v}"
+                     for k, v in fields.items())
+    return f"piiscan event={event} {parts}"
 
 
 class Log:
@@ -13,15 +27,18 @@ class Log:
     def __init__(self, quiet: bool = False, stream=None):
         self.stream = stream or sys.stderr
         self.quiet = quiet
+        self._handler = logging.StreamHandler(self.stream)  # ours, not the logger's: flushes every line
         self.bar = None
         self.total = 0
         self.last = 0.0
 
     def line(self, event: str, **fields) -> None:
         if self.bar is None and not (self.quiet and event not in ("error", "file_error")):
-            parts = " ".join(f"{k}={json.dumps(v, ensure_ascii=False) if isinstance(v, str) and ' ' in v else v}"
-                             for k, v in fields.items())
-            print(f"piiscan event={event} {parts}", file=self.stream, flush=True)
+            record = LOGGER.makeRecord(LOGGER.name, logging.INFO, __file__, 0, format_line(event, fields), None, None,
+                                       extra={"event": event, "fields": fields})
+            self._handler.handle(record)
+            if LOGGER.isEnabledFor(logging.INFO):  # an embedding program asked for them
+                LOGGER.handle(record)
 
     def start(self, total: int, total_bytes: int) -> None:
         self.total, self.started = total, time.monotonic()
