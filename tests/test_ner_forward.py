@@ -122,12 +122,6 @@ def assert_scores_equal_spacys(nlp, texts):
     return forward
 
 
-def test_the_bigram_embedding_option_gives_spacys_scores_too(tmp_path, texts):
-    """CharLexiconEmbed's bigram_rows (an experiment, off in the shipped model)."""
-    nlp = small_pipeline(tmp_path, {"components.tagger.model.tok2vec.embed.bigram_rows": 500})
-    assert assert_scores_equal_spacys(nlp, texts)._bigrams is not None
-
-
 @pytest.mark.parametrize("encode", [
     {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": 16, "depth": 3, "window_size": 1, "maxout_pieces": 2},
 ], ids=["adjacent"])

@@ -56,13 +56,20 @@ def parse_entities(option: Optional[str], known: list[str]) -> Optional[list[str
     return wanted
 
 
-def main() -> None:
-    from piiscan.classify.policy import PolicyError
-    from piiscan.detect.recognizer import RecognizerFileError
+def _usage_errors() -> tuple[type[BaseException], ...]:
+    """The configuration errors, from the modules already loaded: one not imported
+    cannot have been raised, and importing it would load Presidio for `--version`."""
+    kinds: list[type[BaseException]] = [UsageError, FileNotFoundError]
+    for module, name in (("piiscan.classify.policy", "PolicyError"), ("piiscan.detect.recognizer", "RecognizerFileError")):
+        if module in sys.modules:
+            kinds.append(getattr(sys.modules[module], name))
+    return tuple(kinds)
 
+
+def main() -> None:
     try:
         app()  # click's own usage errors exit with 2; typer.Exit carries our codes
-    except (UsageError, RecognizerFileError, PolicyError, FileNotFoundError) as e:
+    except _usage_errors() as e:
         error_line(str(e))
         sys.exit(EXIT_USAGE)
     except Exception as e:  # a bug: keep the traceback, but not the message, which may quote data

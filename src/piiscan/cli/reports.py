@@ -27,9 +27,13 @@ def _open(url: str):
         raise _usage(f"--inventory takes a database URL (sqlite:///piiscan.db, postgresql://…), not {url!r}")
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
         raise _usage(f"no inventory at {url[len('sqlite:///'):]} (run `piiscan scan … --inventory {url}` first)")
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         return Inventory(url)
-    except Exception as e:
+    # what opening can raise: the database (SQLAlchemy), the file system, a missing
+    # driver (ImportError), or migrations' "schema newer than this piiscan" (RuntimeError)
+    except (SQLAlchemyError, OSError, ImportError, RuntimeError) as e:
         from piiscan.pipeline.scanner import safe_reason
 
         raise _usage(f"cannot open the inventory: {safe_reason(e)}") from None
@@ -215,10 +219,19 @@ def impact(
     """Breach impact: distinct persons per tier and PI type, minors, sensitive PI
     (input for a PIPL Art. 57 notification). Exit 0 nobody affected, 1 persons affected."""
     import json
-    import os
 
-    from rich.console import Console
-    from rich.table import Table
+    figures = _impact_figures(paths, inventory, jobs, ner, policy)
+    if as_json:
+        typer.echo(json.dumps(figures, ensure_ascii=False, indent=1))
+    else:
+        _print_impact(figures)
+    raise typer.Exit(1 if figures["persons"] or figures["records_with_pi"] else 0)
+
+
+def _impact_figures(paths: List[str], inventory: Optional[str], jobs: int, ner: bool,
+                    policy: Optional[Path]) -> dict:
+    """The impact figures from the inventory's findings, or from a fresh scan of the paths."""
+    import os
 
     from piiscan.core.fingerprint import load_key
     from piiscan.classify.policy import load_policy
@@ -239,32 +252,34 @@ def impact(
             raise _usage(f"no such file or folder: {', '.join(missing)}")
         from_scan([Path(p) for p in paths], result, load_key(), jobs=jobs, ner=ner,
                   policy=str(policy) if policy else None)
-    figures = result.to_dict()
-    if as_json:
-        typer.echo(json.dumps(figures, ensure_ascii=False, indent=1))
-    else:
-        table = Table(title="piiscan impact 泄露影响评估", show_header=False)
-        table.add_column("item")
-        table.add_column("value", overflow="fold")
-        rows = [("自然人 distinct persons", figures["persons"]),
-                ("按类别 by JR/T 0171 tier", _by_entity(figures["persons_by_tier"])),
-                ("按级别 by JR/T 0197 level", _by_entity(figures["persons_by_level"])),
-                ("按信息类型 persons by PI type", _by_entity(figures["persons_by_entity"])),
-                ("不同值 distinct values by type", _by_entity(figures["distinct_values_by_entity"])),
-                ("不满十四周岁 minors under 14", figures["minors_under_14"]),
-                ("未成年人 minors under 18", figures["minors_under_18"]),
-                ("敏感个人信息 persons with sensitive PI", figures["persons_with_sensitive_pi"]),
-                ("敏感类别 sensitive categories", _by_entity(figures["sensitive_by_category"])),
-                ("文件 files (with PI)", f"{figures['files']} ({figures['files_with_pi']})"),
-                ("记录 records with PI (without an identifier)",
-                 f"{figures['records_with_pi']} ({figures['records_without_identifier']})"),
-                ("错误 unreadable", len(figures["errors"]))]
-        for label, value in rows:
-            table.add_row(label, str(value))
-        Console(width=160).print(table)
-        for e in figures["errors"]:
-            typer.echo(f"piiscan: unreadable: {e['path']}: {e['error']}", err=True)
-    raise typer.Exit(1 if figures["persons"] or figures["records_with_pi"] else 0)
+    return result.to_dict()
+
+
+def _print_impact(figures: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="piiscan impact 泄露影响评估", show_header=False)
+    table.add_column("item")
+    table.add_column("value", overflow="fold")
+    rows = [("自然人 distinct persons", figures["persons"]),
+            ("按类别 by JR/T 0171 tier", _by_entity(figures["persons_by_tier"])),
+            ("按级别 by JR/T 0197 level", _by_entity(figures["persons_by_level"])),
+            ("按信息类型 persons by PI type", _by_entity(figures["persons_by_entity"])),
+            ("不同值 distinct values by type", _by_entity(figures["distinct_values_by_entity"])),
+            ("不满十四周岁 minors under 14", figures["minors_under_14"]),
+            ("未成年人 minors under 18", figures["minors_under_18"]),
+            ("敏感个人信息 persons with sensitive PI", figures["persons_with_sensitive_pi"]),
+            ("敏感类别 sensitive categories", _by_entity(figures["sensitive_by_category"])),
+            ("文件 files (with PI)", f"{figures['files']} ({figures['files_with_pi']})"),
+            ("记录 records with PI (without an identifier)",
+             f"{figures['records_with_pi']} ({figures['records_without_identifier']})"),
+            ("错误 unreadable", len(figures["errors"]))]
+    for label, value in rows:
+        table.add_row(label, str(value))
+    Console(width=160).print(table)
+    for e in figures["errors"]:
+        typer.echo(f"piiscan: unreadable: {e['path']}: {e['error']}", err=True)
 
 
 def _by_entity(counts: dict) -> str:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from piiscan import __version__
+from piiscan.inventory.log import Log
 from piiscan.inventory.store import KNOWN_COLUMNS, Inventory, InventoryLocked
 from piiscan.sources.readers import reader_for
 from piiscan.sources.walk import Problem, walk
@@ -61,7 +61,7 @@ def versions(policy_path: Optional[str]) -> dict:
         from piiscan.core.resources import models_dir  # type: ignore
         meta = json.loads((models_dir() / "zh_piiscan" / "meta.json").read_text())
         model = f"{meta.get('name')}-{meta.get('version')}"
-    except Exception:
+    except (OSError, ValueError):  # no model shipped, or an unreadable meta.json
         model = "zh_piiscan"
     return {"tool_version": __version__, "policy_version": f"{policy.policy}-{policy.version}-{digest}",
             "model_version": model[:64]}
@@ -72,48 +72,6 @@ STATUS, LAST_RUN = KNOWN_COLUMNS.index("status"), KNOWN_COLUMNS.index("last_run"
 
 def _under(path: str, prefixes: list[str]) -> bool:
     return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes)
-
-
-class Log:
-    """key=value lines on standard error (no TTY) or a rich progress bar (TTY)."""
-
-    def __init__(self, quiet: bool = False, stream=None):
-        self.stream = stream or sys.stderr
-        self.quiet = quiet
-        self.bar = None
-        self.total = 0
-        self.last = 0.0
-
-    def line(self, event: str, **fields) -> None:
-        if self.bar is None and not (self.quiet and event not in ("error", "file_error")):
-            parts = " ".join(f"{k}={json.dumps(v, ensure_ascii=False) if isinstance(v, str) and ' ' in v else v}"
-                             for k, v in fields.items())
-            print(f"piiscan event={event} {parts}", file=self.stream, flush=True)
-
-    def start(self, total: int, total_bytes: int) -> None:
-        self.total, self.started = total, time.monotonic()
-        if self.stream.isatty() and not self.quiet:
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn,
-                                       TransferSpeedColumn)
-            self.bar = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("{task.fields[rate]} files/s"), TransferSpeedColumn(),
-                                TextColumn("errors {task.fields[errors]}"), TimeRemainingColumn(), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("scan", total=total, rate="0", errors=0)
-
-    def advance(self, done: int, nbytes: int, errors: int) -> None:
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        if self.bar is not None:
-            self.bar.update(self.task, completed=done, rate=f"{done / elapsed:.0f}", errors=errors)
-        elif not self.quiet and time.monotonic() - self.last > 10:
-            self.last = time.monotonic()
-            self.line("progress", files_done=done, files_total=self.total, files_per_s=round(done / elapsed, 1),
-                      mb_per_s=round(nbytes / elapsed / 1e6, 2), errors=errors)
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
 
 
 def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = None,

@@ -22,6 +22,7 @@ from typing import Any, Iterator, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from piiscan import __version__
 from piiscan.inventory import Inventory, schema
@@ -41,7 +42,7 @@ def public_url(url: str) -> str:
     """The inventory URL without its password."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:
+    except (ArgumentError, ValueError):  # not a URL SQLAlchemy parses (a bad port): the scheme only
         return url.split("://", 1)[0] + "://…"
 
 

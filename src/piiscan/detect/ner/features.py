@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Optional
 
 import numpy
-from spacy.attrs import IDX, NORM
+from spacy.attrs import IDX
 from spacy.ml.featureextractor import FeatureExtractor
 from spacy.ml.staticvectors import StaticVectors
 from spacy.util import registry
@@ -142,37 +142,14 @@ def _forward(model: Model, docs, is_train: bool):
     return outputs, lambda d_outputs: []
 
 
-def bigram_key(norms: numpy.ndarray) -> numpy.ndarray:
-    """(n, 1) uint64: for each token, a key of its NORM and the next token's (0 after the last)."""
-    following = numpy.zeros_like(norms)
-    following[:-1] = norms[1:]
-    with numpy.errstate(over="ignore"):
-        return (norms * _PRIME + following).reshape(-1, 1)
-
-
-def bigram_keys() -> Model:
-    """Layer: docs -> per token, bigram_key of its NORM and the next one's."""
-    def forward(model: Model, docs, is_train: bool):
-        keys = [model.ops.asarray(bigram_key(doc.to_array([NORM]).astype(numpy.uint64)), dtype="uint64")
-                for doc in docs]
-        return keys, lambda d_keys: []
-
-    return Model("bigram_keys", forward)
-
-
 @registry.architectures("piiscan.CharLexiconEmbed.v1")
 def char_lexicon_embed(width: int, attrs: list[str], rows: list[int], include_static_vectors: bool,
-                       dictionary: Optional[str] = None, bigram_rows: int = 0) -> Model:
-    """spaCy's MultiHashEmbed.v2 with the lexicon bits mixed in by the same maxout;
-    with bigram_rows, also a hash embedding of each character and the next
-    (character bigrams: 张|伟, 有|限 say more about a boundary than either character)."""
+                       dictionary: Optional[str] = None) -> Model:
+    """spaCy's MultiHashEmbed.v2 with the lexicon bits mixed in by the same maxout."""
     embeddings = [HashEmbed(width, rows[i], column=i, seed=8 + i, dropout=0.0) for i in range(len(attrs))]
     features = chain(FeatureExtractor(attrs), list2ragged(), with_array(concatenate(*embeddings)))
     parts = [features] + ([StaticVectors(width, dropout=0.0)] if include_static_vectors else [])
-    if bigram_rows:
-        parts.append(chain(bigram_keys(), list2ragged(),
-                           with_array(HashEmbed(width, bigram_rows, column=0, seed=8 + len(attrs), dropout=0.0))))
     parts.append(chain(lexicon_match(dictionary), list2ragged()))  # last: piiscan.detect.ner.forward relies on it
-    size = width * (len(embeddings) + include_static_vectors + bool(bigram_rows)) + N_FEATURES
+    size = width * (len(embeddings) + include_static_vectors) + N_FEATURES
     return chain(concatenate(*parts), with_array(Maxout(width, size, nP=3, dropout=0.0, normalize=True)),
                  ragged2list())

@@ -22,10 +22,8 @@ from typing import Optional
 import numpy
 from numpy.lib.stride_tricks import as_strided
 
-from spacy.attrs import NORM
-from thinc.api import NumpyOps
 
-from piiscan.detect.ner.features import N_FEATURES, bigram_key, char_features, lexicon_arrays
+from piiscan.detect.ner.features import N_FEATURES, char_features, lexicon_arrays
 
 _WHITESPACE = re.compile(r"\s+")
 _MAX_CACHED = 60_000  # token strings whose embedding is kept (a few thousand in practice)
@@ -58,7 +56,7 @@ def char_tokens(text: str) -> tuple[numpy.ndarray, numpy.ndarray]:
 class TaggerForward:
     """tagger.model.predict for one text, in numpy: (starts, ends, scores)."""
 
-    def __init__(self, nlp, features, static, bigrams, lexicon, first, encoder, pad: int, softmax):
+    def __init__(self, nlp, features, static, lexicon, first, encoder, pad: int, softmax):
         self.nlp = nlp
         self._features, self._static, self._lexicon = features, static, lexicon
         maxout, norm = first
@@ -67,10 +65,6 @@ class TaggerForward:
         cached = features.get_dim("nO") + static.get_dim("nO")
         self._first_cached = W[:, :cached].T.copy()  # hash + static vectors -> pre-activation
         self._first_bias = b.reshape(-1)
-        self._bigrams = None
-        if bigrams is not None:  # each row of the bigram table, already multiplied by the first layer
-            E, = _params(bigrams, "E")
-            self._bigrams = (E @ W[:, cached:cached + E.shape[1]].T, bigrams.attrs["seed"], NumpyOps())
         self._first_lexicon = W[:, n_in - N_FEATURES:].T.copy()  # the 15 lexicon bits -> pre-activation
         self._first_norm = _params(norm, "G", "b")
         self._layers = []
@@ -84,7 +78,6 @@ class TaggerForward:
         # the embedding of each token seen so far, as the first layer's pre-activation
         self._code_rows = numpy.full(0x110000, -1, dtype=numpy.int32)  # a character's row, by code point
         self._rows: dict[str, int] = {}  # a longer token's row
-        self._norms = numpy.zeros(0, dtype=numpy.uint64)  # each row's NORM, for the bigram keys
         self._table = numpy.zeros((0, self._first_cached.shape[1]), dtype="float32")
 
     @classmethod
@@ -96,12 +89,7 @@ class TaggerForward:
             embed, encode = tok2vec.layers
             mixed, mix, _ = embed.layers
             features, static, lexicon = mixed.layers[0], mixed.layers[1], mixed.layers[-1]
-            bigrams = None
-            if len(mixed.layers) == 4:
-                if mixed.layers[2].layers[0].name != "bigram_keys":
-                    return None
-                bigrams = next(layer for layer in mixed.layers[2].walk() if layer.name == "hashembed")
-            elif len(mixed.layers) != 3:
+            if len(mixed.layers) != 3:
                 return None
             first = mix.layers[0].layers[0].layers  # with_array(maxout >> layernorm >> dropout)
             if not (first[0].name == "maxout" and first[1].name == "layernorm"
@@ -117,7 +105,7 @@ class TaggerForward:
                         and maxout.name == "maxout" and norm.name == "layernorm"):
                     return None
                 encoder.append((maxout, norm, window.attrs.get("dilation", 1)))  # piiscan.ner_encoder's
-            return cls(nlp, features, static, bigrams, lexicon.layers[0], (first[0], first[1]), encoder,
+            return cls(nlp, features, static, lexicon.layers[0], (first[0], first[1]), encoder,
                        encode.attrs["pad"], output.layers[0])
         except (ValueError, KeyError, AttributeError, IndexError):
             return None
@@ -129,11 +117,6 @@ class TaggerForward:
         rows = self._lookup(text, starts, ends)
         bits = char_features(text, lexicon_arrays(self._lexicon))[starts]
         pre = self._table[rows] + bits @ self._first_lexicon
-        if self._bigrams is not None:
-            table, seed, ops = self._bigrams
-            keys = ops.hash(numpy.ascontiguousarray(bigram_key(self._norms[rows]).ravel()), seed) % len(table)
-            for column in keys.T:  # HashEmbed sums four rows per key
-                pre += table[column]
         X = _layer_norm(_maxout(pre, self._first_out), self._first_norm)
         # spaCy pads each text with zero rows that the layers also read (self._pad), and each
         # layer's window sees zeros beyond those (`reach` more rows at each end)
@@ -168,7 +151,7 @@ class TaggerForward:
             if len(self._table) and len(self._table) + len(new) > _MAX_CACHED:  # start over
                 self._code_rows[:] = -1
                 self._rows.clear()
-                self._table, self._norms = self._table[:0], self._norms[:0]
+                self._table = self._table[:0]
                 return self._lookup(text, starts, ends)
             self._embed(sorted(new))
             rows = self._code_rows[codes]
@@ -189,7 +172,6 @@ class TaggerForward:
             else:
                 self._rows[token] = row
         self._table = numpy.concatenate([self._table, pre])
-        self._norms = numpy.concatenate([self._norms, doc.to_array([NORM]).astype(numpy.uint64).ravel()])
 
 
 def _params(layer, *names) -> tuple:

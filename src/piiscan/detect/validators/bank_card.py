@@ -11,6 +11,8 @@ from functools import cache
 from importlib.resources import files
 from typing import NamedTuple
 
+from stdnum import luhn
+
 from piiscan.core.normalize import compact
 from piiscan.detect.validators import REJECT, Verdict
 
@@ -30,14 +32,8 @@ class BinInfo(NamedTuple):
 
 
 def luhn_valid(digits: str) -> bool:
-    """ISO/IEC 7812 Luhn check over a string of digits."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        d = ord(char) - 48
-        if position % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    """ISO/IEC 7812 Luhn check over a string of digits (python-stdnum's)."""
+    return luhn.is_valid(digits)
 
 
 @cache

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from stdnum.cn import ric
+
 from piiscan.core.normalize import compact
 from piiscan.detect.validators import REJECT, Verdict
 from piiscan.detect.validators.regions import PROVINCES, region_codes
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK_CHARS = "10X98765432"
 _PERMIT_PREFIXES = {"810000": "hk_residence_permit", "820000": "macau_residence_permit",
                     "830000": "taiwan_residence_permit"}
 
 
 def gb11643_check_char(body17: str) -> str:
-    """ISO 7064 MOD 11-2 check character of the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(body17, _WEIGHTS))
-    return _CHECK_CHARS[total % 11]
+    """ISO 7064 MOD 11-2 check character of the first 17 digits (python-stdnum's)."""
+    return ric.calc_check_digit(body17[:17] + "0")  # stdnum takes the whole number and skips its last character
 
 
 def birth_date(number: str) -> dt.date | None:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from stdnum.cn import uscc
+
 from piiscan.core.normalize import compact
 from piiscan.detect.validators import REJECT, Verdict
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 symbols: no I, O, S, V, Z
-_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def gb32100_check_char(body17: str) -> str:
-    """MOD 31 check character of the first 17 characters."""
-    total = sum(ALPHABET.index(c) * w for c, w in zip(body17, _WEIGHTS))
-    return ALPHABET[(31 - total % 31) % 31]
+    """MOD 31 check character of the first 17 characters (python-stdnum's; our validity
+    rule below differs: a letter department code such as Y1 is valid here)."""
+    return uscc.calc_check_digit(body17[:17])
 
 
 def gb11714_check_char(body8: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any, Callable, ClassVar, Iterator, Optional
 from urllib.parse import quote
 
 from sqlalchemy import URL, create_engine, inspect, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.sql import column as sql_column
 from sqlalchemy.sql import quoted_name
 from sqlalchemy.sql import table as sql_table
@@ -166,7 +166,8 @@ class Database:
             raise DatabaseError(f"no SQLAlchemy dialect or driver for {url.drivername}://") from None
         except DatabaseError:
             raise
-        except Exception as e:  # a missing driver, a bad option: one line, never the URL
+        # a missing driver (ImportError), a bad URL option or path: one line, never the URL
+        except (SQLAlchemyError, ImportError, ValueError, OSError) as e:
             raise DatabaseError(reason(e, url)) from None
         prepare(self.engine, timeout)
 
@@ -187,7 +188,9 @@ class Database:
                     schemas = [s for s in inspector.get_schema_names() if s.lower() not in SYSTEM_SCHEMAS
                                and not s.lower().startswith(("pg_temp", "pg_toast"))]
                 found = [TableRef(s, t) for s in schemas for t in inspector.get_table_names(schema=s)]
-        except Exception as e:  # driver errors, and any surprise from a dialect: one line
+        # driver errors come wrapped by SQLAlchemy; PyMySQL rejects an unknown URL option
+        # (?foo=bar) with a bare TypeError at connect time
+        except (SQLAlchemyError, TypeError) as e:
             raise DatabaseError(f"cannot list tables: {reason(e, self.url)}") from None
         if scope:
             found = [t for t in found if scope in (t.schema, t.qualified)]
@@ -209,7 +212,7 @@ class Database:
                                    schema=quoted_name(table.schema, True))
                 integer_key = key[0] if len(key) == 1 and isinstance(types[key[0]], Integer) else None
                 found = sample(conn, clause, names, integer_key, rows, seed_for(table.qualified)) if names else []
-        except Exception as e:
+        except (SQLAlchemyError, UnicodeDecodeError) as e:  # text the driver cannot decode, too
             raise DatabaseError(reason(e, self.url)) from None
         return Sample(table.qualified, names, [tuple(r) for r in found], key)
 
