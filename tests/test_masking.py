@@ -2,7 +2,7 @@
 
 import pytest
 
-from piiscan.core.masking import keep_ends, mask
+from piiscan.classify.masking import keep_ends, mask
 
 
 @pytest.mark.parametrize("entity, value, expected", [

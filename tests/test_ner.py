@@ -149,7 +149,7 @@ def test_a_headerless_cell_with_a_name_and_a_number_is_a_record(detector):
 
 
 def test_found_names_and_addresses_are_masked_as_the_spec_says(detector):
-    from piiscan.core.masking import mask
+    from piiscan.classify.masking import mask
 
     found = detector.detect("乙方：欧阳娜娜，住所：北京市朝阳区建国路88号3栋2单元501室。联系人张三，电话13800138000。")
     masked = {d.entity_type + ":" + mask(d.entity_type, d.value) for d in found}

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from piiscan.classify.policy import PolicyError, load_policy
 from piiscan.cli import app
 from piiscan.core import registry
-from piiscan.core.masking import mask
+from piiscan.classify.masking import mask
 from piiscan.detect import validators
 from piiscan.detect.validators import Verdict
 
@@ -146,9 +146,9 @@ def test_two_distributions_claiming_one_name_are_refused(third_party):
     with pytest.raises(registry.RegistryError) as caught:
         registry.MASK_RULES.names()
     assert str(caught.value) == ("masking rule 'mobile' is registered twice: by piiscan-extra (piiscan_extra:stars) "
-                                 "and by piiscan (piiscan.core.masking:_mask_mobile) in group piiscan.mask_rules"
+                                 "and by piiscan (piiscan.classify.masking:_mask_mobile) in group piiscan.mask_rules"
                                  ) or str(caught.value) == (
-        "masking rule 'mobile' is registered twice: by piiscan (piiscan.core.masking:_mask_mobile) "
+        "masking rule 'mobile' is registered twice: by piiscan (piiscan.classify.masking:_mask_mobile) "
         "and by piiscan-extra (piiscan_extra:stars) in group piiscan.mask_rules")
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from piiscan.sources.databases import scan_database
+from piiscan.pipeline.databases import scan_database
 from piiscan.sources.readers.sql import Database, parse_url
 from piiscan.sources.readers.sql_sampling import read_only
 

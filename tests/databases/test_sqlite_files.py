@@ -7,7 +7,7 @@ import hashlib
 import sqlite3
 from collections import Counter
 
-from piiscan.sources.databases import scan_path, scan_targets
+from piiscan.pipeline.databases import scan_path, scan_targets
 from piiscan.sources.readers import reader_for
 from piiscan.sources.readers.sql import SqlReader
 

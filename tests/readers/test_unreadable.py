@@ -74,7 +74,7 @@ def test_the_scan_goes_on_after_bad_files(scanner, tmp_path):
 
 
 def test_unexpected_errors_lose_their_digits():
-    from piiscan.pipeline.scanner import safe_reason
+    from piiscan.core.errors import safe_reason
 
     reason = safe_reason(ValueError(f"cannot parse cell value {MOBILE} for a@b.com\nsecond line"))
     assert MOBILE not in reason and "a@b.com" not in reason and "\n" not in reason

@@ -75,7 +75,7 @@ def main() -> None:
     except Exception as e:  # a bug: keep the traceback, but not the message, which may quote data
         import traceback
 
-        from piiscan.pipeline.scanner import safe_reason
+        from piiscan.core.errors import safe_reason
 
         frames = traceback.format_exception(e)[:-1]
         print("".join(frames).rstrip(), file=sys.stderr)

@@ -34,7 +34,7 @@ def _open(url: str):
     # what opening can raise: the database (SQLAlchemy), the file system, a missing
     # driver (ImportError), or migrations' "schema newer than this piiscan" (RuntimeError)
     except (SQLAlchemyError, OSError, ImportError, RuntimeError) as e:
-        from piiscan.pipeline.scanner import safe_reason
+        from piiscan.core.errors import safe_reason
 
         raise _usage(f"cannot open the inventory: {safe_reason(e)}") from None
 

@@ -45,7 +45,7 @@ def scan(
 ) -> None:
     """Scan files, folders and databases; print a summary and write one finding per line."""
     use_recognizers(recognizers)
-    from piiscan.sources.databases import scan_targets, split_targets
+    from piiscan.pipeline.databases import scan_targets, split_targets
     from piiscan.sources.readers import ReaderError
 
     try:

@@ -56,9 +56,9 @@ def file_hash(path: str) -> str:
 def scan_one(task: dict, settings: dict) -> dict:
     """Scan one file. task: {"path", "verify_hash": old hash or None}.
     With verify_hash, an unchanged hash returns {"status": "unchanged"} without scanning.
-    A database table (task with "url", see piiscan.sources.databases.table_tasks) is sampled every time."""
-    from piiscan.sources import databases
-    from piiscan.pipeline.scanner import safe_reason
+    A database table (task with "url", see piiscan.pipeline.databases.table_tasks) is sampled every time."""
+    from piiscan.pipeline import databases
+    from piiscan.core.errors import safe_reason
 
     rows = settings.get("sample_rows") or 1000
     if "url" in task:
@@ -158,7 +158,7 @@ def finding_dict(row: tuple) -> dict:
 def result_record(result, digest: Optional[str], size: int) -> dict:
     """A scanned source as the inventory stores it: findings as rows (FINDING_COLUMNS),
     the summary as a row (SUMMARY_COLUMNS), no raw value."""
-    from piiscan.reports.findings import is_personal
+    from piiscan.core.tiers import is_personal
 
     location, metadata, explanation = (_ENCODE[c] for c in JSON_COLUMNS)
     findings = []
@@ -166,7 +166,7 @@ def result_record(result, digest: Optional[str], size: int) -> dict:
         tier = f.tier or {}
         findings.append((seq, location(f.location), f.start, f.end, f.entity_type, round(f.score, 6), f.recognizer,
                          tier.get("jrt0171", "none"), tier.get("jrt0197"), bool(tier.get("pipl_sensitive")),
-                         is_personal(f), f.masked, f.fingerprint, metadata(f.metadata), explanation(f.explanation)))
+                         is_personal(f.tier), f.masked, f.fingerprint, metadata(f.metadata), explanation(f.explanation)))
     c = result.classification
     summary = None
     if c is not None:  # a row in SUMMARY_COLUMNS order, JSON columns as text like the findings'
@@ -392,7 +392,7 @@ def run_dask(tasks: list[dict], settings: dict, scheduler: Any, chunk_size: int 
             try:
                 results = future.result()
             except Exception as e:
-                from piiscan.pipeline.scanner import safe_reason
+                from piiscan.core.errors import safe_reason
                 results = [{"status": "error", "error": f"worker failed: {safe_reason(e)}", "bytes": 0}] * len(part)
             yield from zip(part, results)
     finally:

@@ -86,7 +86,7 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
         log.line("error", reason=str(e))
         inventory.close()
         return EXIT_ERROR, {"error": str(e)}
-    from piiscan.sources.databases import shown_target, table_tasks, within
+    from piiscan.pipeline.databases import shown_target, table_tasks, within
     from piiscan.execution.parallel import run
     roots = sorted(os.path.abspath(r) for r in options.roots)
     scopes = [shown_target(u) for u in options.urls]  # no password: recorded with the run
@@ -194,7 +194,7 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
         return EXIT_ERROR, {"id": run_id, "status": "running"}
     except Exception as e:
         log.stop()
-        from piiscan.pipeline.scanner import safe_reason
+        from piiscan.core.errors import safe_reason
         log.line("error", run=run_id, reason=safe_reason(e))
         if run_id is not None:
             try:

@@ -10,22 +10,15 @@ from typing import Callable, Iterable, Iterator
 from piiscan.classify.classifier import FileClassifier
 from piiscan.detect.engine import Detector
 from piiscan.core.fingerprint import Fingerprinter
-from piiscan.core.masking import mask
+from piiscan.classify.masking import mask
+from piiscan.core.errors import safe_reason
 from piiscan.core.model import Detection, FileError, FileResult, Finding, TextUnit
 from piiscan.classify.policy import Policy, default_policy
 from piiscan.sources.readers import ReaderError, reader_for
 from piiscan.detect.recognizer import ValidatedPatternRecognizer
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_NUMBERISH = re.compile(r"\d[\d\s-]{4,}\d|[^\s@]+@[^\s@]+")
 Emit = Callable[[Finding], None]
-
-
-def safe_reason(error: BaseException) -> str:
-    """One line about an unexpected error, with anything that looks like a value removed."""
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    text = _NUMBERISH.sub("<redacted>", text)[:200]
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:

@@ -35,7 +35,7 @@ from presidio_anonymizer.operators import Operator, OperatorType
 
 from piiscan.detect.engine import Detector
 from piiscan.core.fingerprint import Fingerprinter
-from piiscan.core.masking import mask
+from piiscan.classify.masking import mask
 from piiscan.core.model import Detection
 from piiscan.core.registry import OPERATORS
 from piiscan.classify.classifier import value_tier

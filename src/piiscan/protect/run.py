@@ -17,7 +17,8 @@ from piiscan.protect.manifest import MANIFEST_NAME, FileEntry, Manifest, sha256
 from piiscan.protect.operators import Redactor, Unredactor
 from piiscan.protect.verify import name_findings, verify
 from piiscan.protect.writers import writer_for
-from piiscan.pipeline.scanner import iter_files, safe_reason
+from piiscan.core.errors import safe_reason
+from piiscan.pipeline.scanner import iter_files
 
 EXIT_OK, EXIT_USAGE, EXIT_LEAK, EXIT_ERRORS = 0, 2, 3, 4
 

@@ -14,7 +14,7 @@ import re
 from functools import cache
 from typing import Callable
 
-from piiscan.core.masking import _DISTRICT
+from piiscan.classify.masking import _DISTRICT
 from piiscan.core.normalize import compact, to_halfwidth
 from piiscan.detect.validators.bank_card import bin_lookup, luhn_valid
 from piiscan.detect.validators.names import surnames

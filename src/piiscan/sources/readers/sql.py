@@ -45,7 +45,7 @@ class DatabaseError(ReaderError):
 def reason(error: BaseException, url: Optional[URL] = None) -> str:
     """The driver's own first line (not SQLAlchemy's dump of the statement and its
     parameters), digit runs and the password removed."""
-    from piiscan.pipeline.scanner import safe_reason  # not at import: scan imports the readers
+    from piiscan.core.errors import safe_reason  # not at import: scan imports the readers
 
     original = getattr(error, "orig", None) or error
     line = safe_reason(original)
@@ -229,7 +229,7 @@ class Database:
 class SqlReader:
     """SQLite files met on a drive (by their header, whatever their name) and database
     URLs. `read(path)` gives every table of a SQLite file; URLs are scanned table by
-    table through piiscan.sources.databases."""
+    table through piiscan.pipeline.databases."""
 
     name: ClassVar[str] = "sql"
     suffixes: ClassVar[tuple[str, ...]] = (".db", ".sqlite", ".sqlite3")

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from piiscan.core.masking import mask
+from piiscan.classify.masking import mask
 from piiscan.core.model import FileError, FileResult, Finding
 from piiscan.sources.readers import is_url, reader_for, reader_for_url
 from piiscan.sources.readers.sql import (DEFAULT_SAMPLE_ROWS, Database, DatabaseError, SqlReader, TableRef, check_url, parse_url,
