@@ -35,9 +35,9 @@ def scan(
     verify_hash: bool = typer.Option(False, "--verify-hash", help="Inventory: re-check content hashes of unchanged files."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Inventory: worker processes (default: all cores)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Inventory: a Dask scheduler (tcp://host:8786)."),
-    include: List[str] = typer.Option([], "--include", help="Inventory: only files matching this glob (repeatable)."),
-    exclude: List[str] = typer.Option([], "--exclude", help="Inventory: skip files and folders matching this glob."),
-    max_file_size: Optional[str] = typer.Option(None, "--max-file-size", help="Inventory: skip larger files (500MB)."),
+    include: List[str] = typer.Option([], "--include", help="Only files matching this gitignore-style pattern (repeatable)."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Skip files and folders matching this gitignore-style pattern (repeatable)."),
+    max_file_size: Optional[str] = typer.Option(None, "--max-file-size", help="Skip larger files (500MB), each reported as skipped."),
     time_limit: float = typer.Option(600.0, "--time-limit", help="Inventory: seconds per file before its worker is replaced."),
     memory_limit: Optional[str] = typer.Option(None, "--memory-limit", help="Inventory: address-space limit per worker (4GB)."),
     sample_rows: int = typer.Option(1000, "--sample-rows", min=1, help="Databases: rows sampled per table."),
@@ -45,32 +45,60 @@ def scan(
 ) -> None:
     """Scan files, folders and databases; print a summary and write one finding per line."""
     use_recognizers(recognizers)
-    from piiscan.pipeline.databases import scan_targets, split_targets
+    from piiscan.pipeline.databases import split_targets
     from piiscan.sources.readers import ReaderError
 
     try:
         paths, urls = split_targets(paths)
     except ReaderError as e:
         raise UsageError(str(e)) from None
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    wanted = parse_entities(entities, known_entities())  # the same check for both kinds of scan
+    max_size, memory = _sizes(max_file_size, memory_limit)
     if inventory:
         raise typer.Exit(_inventory_scan(inventory, paths, incremental, verify_hash, jobs, scheduler, include, exclude,
-                                         max_file_size, time_limit, memory_limit, entities, min_score, ner, policy, quiet,
+                                         max_size, time_limit, memory, wanted, min_score, ner, policy, quiet,
                                          urls, sample_rows))
-    from piiscan.detect.engine import Detector, build_analyzer
-    from piiscan.core.fingerprint import Fingerprinter, load_key
+    rules = {"include": include, "exclude": exclude, "max_size": max_size}
+    summary = _plain_scan(paths, urls, out, fmt, min_score, wanted, show_values, policy, ner, sample_rows, rules)
+    if not quiet:
+        _print_summary(summary, out)
+    raise typer.Exit(EXIT_FINDINGS if summary.personal_findings else EXIT_CLEAN)
+
+
+def known_entities() -> list[str]:
+    """Every entity type a recognizer definition or the NER model can report."""
+    from piiscan.detect.engine import NER_ENTITIES
+    from piiscan.detect.recognizer import load_specs
+
+    return sorted({spec.entity for spec in load_specs()} | set(NER_ENTITIES))
+
+
+def _sizes(max_file_size: Optional[str], memory_limit: Optional[str]) -> tuple[Optional[int], Optional[int]]:
+    from piiscan.sources.walk import parse_size
+
+    try:
+        return (parse_size(max_file_size) if max_file_size else None,
+                parse_size(memory_limit) if memory_limit else None)
+    except ValueError:
+        raise UsageError("--max-file-size and --memory-limit take sizes like 500MB or 4GB") from None
+
+
+def _plain_scan(paths, urls, out, fmt, min_score, wanted, show_values, policy, ner, sample_rows, rules):
+    """Findings to a file or standard output as each record completes: memory stays flat on huge files."""
     from piiscan.classify.policy import load_policy
-    from piiscan.reports.findings import FORMATS, FindingsWriter, Summary
+    from piiscan.core.fingerprint import Fingerprinter, load_key
+    from piiscan.detect.engine import Detector, build_analyzer
+    from piiscan.pipeline.databases import scan_targets
     from piiscan.pipeline.scanner import Scanner
+    from piiscan.reports.findings import FORMATS, FindingsWriter, Summary
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
     active_policy = load_policy(policy)
-    analyzer = build_analyzer()
-    detector = Detector(analyzer, parse_entities(entities, sorted(analyzer.get_supported_entities("zh"))),
-                        min_score=min_score, ner=ner)
+    detector = Detector(build_analyzer(), wanted, min_score=min_score, ner=ner)
     scanner = Scanner(detector, Fingerprinter(load_key()), active_policy)
     summary = Summary()
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"  # a BOM lets Excel show Chinese in CSV
@@ -79,44 +107,31 @@ def scan(
     with (out.open("w", encoding=encoding, newline="") if out else nullcontext(sys.stdout)) as stream:
         writer = FindingsWriter(stream, fmt, show_values)
 
-        def emit(finding):  # streamed as each record completes: memory stays flat on huge files
+        def emit(finding):
             writer.write(finding)
             summary.count(finding)
 
-        for result in scan_targets(scanner, paths, urls, sample_rows, emit):
+        for result in scan_targets(scanner, paths, urls, sample_rows, emit, **rules):
             summary.add(result)
             writer.write_file(result)
             if result.error and result.reader:
                 error_line(f"{result.error.path}: {result.error.reason}")
         writer.close(summary)
-    if not quiet:
-        _print_summary(summary, out)
-    raise typer.Exit(EXIT_FINDINGS if summary.personal_findings else EXIT_CLEAN)
+    return summary
 
 
-def _inventory_scan(url, paths, incremental, verify_hash, jobs, scheduler, include, exclude, max_file_size,
+def _inventory_scan(url, paths, incremental, verify_hash, jobs, scheduler, include, exclude, max_size,
                     time_limit, memory_limit, entities, min_score, ner, policy, quiet, urls, sample_rows) -> int:
     """`scan --inventory`: see piiscan.inventory.run (exit 0 clean, 1 new PI since the last run, 2 error)."""
     from piiscan.core.fingerprint import load_key
     from piiscan.inventory.run import Log, Options, scan_inventory
-    from piiscan.sources.walk import parse_size
 
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    try:
-        max_size = parse_size(max_file_size) if max_file_size else None
-        memory = parse_size(memory_limit) if memory_limit else None
-    except ValueError:
-        raise UsageError("--max-file-size and --memory-limit take sizes like 500MB or 4GB") from None
-    wanted = [e.strip().upper() for e in entities.split(",") if e.strip()] if entities else None
     options = Options([str(p) for p in paths], incremental=incremental, verify_hash=verify_hash, jobs=jobs,
                       scheduler=scheduler, include=list(include), exclude=list(exclude), max_size=max_size,
-                      time_limit=time_limit, memory_limit=memory, entities=wanted, min_score=min_score, ner=ner,
+                      time_limit=time_limit, memory_limit=memory_limit, entities=entities, min_score=min_score, ner=ner,
                       policy=str(policy) if policy else None, urls=urls, sample_rows=sample_rows)
     code, _ = scan_inventory(url, options, load_key(), Log(quiet=quiet))
     return code
-
 
 
 def _print_summary(summary, out: Optional[Path]) -> None:

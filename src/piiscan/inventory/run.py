@@ -19,7 +19,9 @@ from piiscan import __version__
 from piiscan.inventory.log import Log
 from piiscan.inventory.store import KNOWN_COLUMNS, Inventory, InventoryLocked
 from piiscan.sources.readers import reader_for
-from piiscan.sources.walk import Problem, walk
+from piiscan.sources.walk import Problem, shown as shown_path, walk
+
+SKIPPED = ("too large", "symlink loop", "symlink target missing")
 
 EXIT_CLEAN, EXIT_NEW_PI, EXIT_ERROR = 0, 1, 2
 BATCH_FILES = int(os.environ.get("PIISCAN_BATCH_FILES", "200"))  # files per transaction
@@ -103,19 +105,21 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
         problems: list[tuple[dict, dict]] = []
         unchanged = 0
         for item in walk(roots, options.include, options.exclude, options.max_size):
+            name = shown_path(item.path)  # what the inventory stores: a name that is not UTF-8 escaped
             if isinstance(item, Problem):
                 if item.reason == "vanished":
                     continue
-                seen.add(item.path)
-                if item.reason in ("permission denied",) or item.reason.startswith("cannot list"):
-                    denied.append(item.path)
-                status = "skipped" if item.reason in ("too large", "symlink loop", "symlink target missing") else "error"
-                k = known.get(item.path)
+                seen.add(name)
+                if item.reason in ("permission denied", "path too long") or item.reason.startswith("cannot list"):
+                    denied.append(name)
+                skipped = item.reason in SKIPPED or item.reason.startswith("special file")
+                k = known.get(name)
                 if not (k and k[LAST_RUN] == run_id):
-                    problems.append(({"path": item.path}, {"status": status, "error": item.reason, "read": False}))
+                    problems.append(({"path": name}, {"status": "skipped" if skipped else "error",
+                                                      "error": item.reason, "read": False}))
                 continue
-            seen.add(item.path)
-            k = known.get(item.path)
+            seen.add(name)
+            k = known.get(name)
             same = False
             if k is not None:
                 size, mtime_ns, inode, known_status, last_run, content_hash = k
@@ -126,16 +130,16 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
             if options.incremental and same and (not options.verify_hash or known_status == "unsupported"):
                 unchanged += 1  # not opened, not even to peek at its header (reader_for does for unknown suffixes)
                 continue
-            fact = {"path": item.path, "size": item.size, "mtime_ns": item.mtime_ns,
+            fact = {"path": name, "size": item.size, "mtime_ns": item.mtime_ns,
                     "inode": item.inode, "mode": item.mode, "uid": item.uid}
             if reader_for(Path(item.path)) is None:  # recorded here: no worker hashes a 4 GB .iso
                 problems.append((fact, {"status": "unsupported", "reader": None, "read": False}))
                 continue
-            task = {"path": item.path, "size": item.size}
+            task = {"path": item.path, "size": item.size, "name": name}
             if options.incremental and same:  # --verify-hash: the worker re-reads it only if its hash changed
                 task["verify_hash"] = content_hash
             tasks.append(task)
-            facts[item.path] = fact
+            facts[name] = fact
         for shown, task, error in table_tasks(options.urls):
             seen.add(shown)
             if error:  # its tables are not marked removed, like the files of a folder without permission
@@ -162,8 +166,8 @@ def scan_inventory(url: str, options: Options, key: bytes, log: Optional[Log] = 
             else:
                 if result["status"] == "error":
                     errors += 1
-                    log.line("file_error", run=run_id, path=task["path"], reason=result.get("error"))
-                batch.append((facts[task["path"]], result))
+                    log.line("file_error", run=run_id, path=task.get("name", task["path"]), reason=result.get("error"))
+                batch.append((facts[task.get("name", task["path"])], result))
             if len(batch) >= BATCH_FILES or time.monotonic() - last_commit > BATCH_SECONDS:
                 inventory.commit_batch(run_id, batch)
                 if on_commit:

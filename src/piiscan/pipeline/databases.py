@@ -17,7 +17,8 @@ from piiscan.core.model import FileError, FileResult, Finding
 from piiscan.sources.readers import is_url, reader_for, reader_for_url
 from piiscan.sources.readers.sql import (DEFAULT_SAMPLE_ROWS, Database, DatabaseError, SqlReader, TableRef, check_url, parse_url,
                                  shown_url)
-from piiscan.pipeline.scanner import Scanner, iter_files
+from piiscan.pipeline.scanner import Scanner, walk_problem
+from piiscan.sources.walk import Problem, shown, walk
 
 Emit = Optional[Callable[[Finding], None]]
 Keys = dict[str, list]  # table → primary key of each sampled row (None without a key)
@@ -139,15 +140,20 @@ def scan_path(scanner: Scanner, path: Path, rows: int = DEFAULT_SAMPLE_ROWS, emi
         return scanner.scan_file(path, emit)
     reader.sample_rows = rows
     keys: Keys = {}
-    result = scanner.scan_units(str(path), reader.name, lambda: reader.read(path, lambda s: keys.update(
+    result = scanner.scan_units(shown(path), reader.name, lambda: reader.read(path, lambda s: keys.update(
         {s.table: _keys_of(s)})))
     return _with_keys(scanner, result, keys, emit)
 
 
 def scan_targets(scanner: Scanner, paths: list[Path], urls: list[str], rows: int = DEFAULT_SAMPLE_ROWS,
-                 emit: Emit = None) -> Iterator[FileResult]:
-    for path in iter_files(paths):
-        yield scan_path(scanner, path, rows, emit)
+                 emit: Emit = None, **rules) -> Iterator[FileResult]:
+    """Files under `paths` (the one walker with its `rules`), then database URLs."""
+    for item in walk(paths, **rules):
+        if isinstance(item, Problem):
+            if item.reason != "vanished":
+                yield walk_problem(item)
+            continue
+        yield scan_path(scanner, Path(item.path), rows, emit)
     for url in urls:
         yield from scan_database(scanner, url, rows, emit)
 

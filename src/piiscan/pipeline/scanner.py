@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -15,22 +14,11 @@ from piiscan.core.errors import safe_reason
 from piiscan.core.model import Detection, FileError, FileResult, Finding, TextUnit
 from piiscan.classify.policy import Policy, default_policy
 from piiscan.sources.readers import ReaderError, reader_for
+from piiscan.sources.walk import Problem, shown as shown_path, walk
 from piiscan.detect.recognizer import ValidatedPatternRecognizer
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 Emit = Callable[[Finding], None]
-
-
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files under the given paths in a stable order; symbolic links to folders are not followed."""
-    for path in paths:
-        if path.is_file():
-            yield path
-            continue
-        for folder, dirs, files in os.walk(path, followlinks=False):
-            dirs.sort()
-            for name in sorted(files):
-                yield Path(folder) / name
 
 
 def unit_location(unit: TextUnit, start: int, end: int) -> tuple[dict, int, int]:
@@ -72,7 +60,7 @@ class Scanner:
                           metadata=metadata, value=d.value)
 
     def scan_file(self, path: Path, emit: Emit | None = None) -> FileResult:
-        shown = str(path)
+        shown = shown_path(path)
         reader = reader_for(path)
         if reader is None:
             return FileResult(shown, "", error=FileError(shown, f"unsupported file type {path.suffix or '(none)'}"))
@@ -100,18 +88,37 @@ class Scanner:
 
     def _classified(self, shown: str, units: Callable[[], Iterable[TextUnit]], classifier: FileClassifier,
                     result: FileResult) -> Iterator[list[Finding]]:
-        """Findings ready after each unit; a reader's failure becomes the result's error."""
-        try:
-            for unit in units():
-                detections = self.detector.detect(unit.text, header=unit.header)
-                yield classifier.add(unit, list(self.findings(shown, unit, detections)))
-        except ReaderError as e:
-            result.error = FileError(shown, str(e))
-        except OSError as e:
-            result.error = FileError(shown, f"cannot read: {e.strerror or type(e).__name__}")
-        except Exception as e:  # a reader bug or a malformed file must not stop the scan
-            result.error = FileError(shown, safe_reason(e))
+        """Findings ready after each unit. Only reading is guarded: a failure of
+        detection or classification is a bug of ours and propagates (exit 70)."""
+        for unit in _guarded(shown, units, result):
+            detections = self.detector.detect(unit.text, header=unit.header)
+            yield classifier.add(unit, list(self.findings(shown, unit, detections)))
 
-    def scan(self, paths: Iterable[Path], emit: Emit | None = None) -> Iterator[FileResult]:
-        for path in iter_files(paths):
-            yield self.scan_file(path, emit)
+    def scan(self, paths: Iterable[Path], emit: Emit | None = None, **rules) -> Iterator[FileResult]:
+        """Every file under `paths` (the one walker, its `rules`: include, exclude,
+        max_size); what the walker cannot read is a result with a one-line error."""
+        for item in walk(paths, **rules):
+            if isinstance(item, Problem):
+                if item.reason != "vanished":
+                    yield walk_problem(item)
+                continue
+            yield self.scan_file(Path(item.path), emit)
+
+
+def walk_problem(problem: Problem) -> FileResult:
+    """A file or folder the walker does not read, as one source's one-line error."""
+    name = shown_path(problem.path)
+    return FileResult(name, "walk", error=FileError(name, problem.reason))
+
+
+def _guarded(shown: str, units: Callable[[], Iterable[TextUnit]], result: FileResult) -> Iterator[TextUnit]:
+    """The units of one source; a reader's failure becomes the result's one-line error.
+    The exceptions raised in the caller's loop body never pass through here."""
+    try:
+        yield from units()
+    except ReaderError as e:
+        result.error = FileError(shown, str(e))
+    except OSError as e:
+        result.error = FileError(shown, f"cannot read: {e.strerror or type(e).__name__}")
+    except Exception as e:  # the parsers (openpyxl, pdfminer, lxml…) raise anything on a malformed file
+        result.error = FileError(shown, safe_reason(e))

@@ -6,21 +6,22 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from cryptography.exceptions import InvalidTag
 
 from piiscan import __version__
-from piiscan.core.fingerprint import key_id, load_key
+from piiscan.core.fingerprint import default_key_file, key_id, load_key
 from piiscan.sources.readers import ReaderError
 from piiscan.protect.manifest import MANIFEST_NAME, FileEntry, Manifest, sha256
 from piiscan.protect.operators import Redactor, Unredactor
 from piiscan.protect.verify import name_findings, verify
 from piiscan.protect.writers import writer_for
 from piiscan.core.errors import safe_reason
-from piiscan.pipeline.scanner import iter_files
+from piiscan.sources.walk import Problem, shown, walk
 
 EXIT_OK, EXIT_USAGE, EXIT_LEAK, EXIT_ERRORS = 0, 2, 3, 4
+_KEY_FILES: list[Path] = []  # key files read by this process (--key-file): never redacted as inputs
 
 
 class RedactUsageError(ValueError):
@@ -30,6 +31,8 @@ class RedactUsageError(ValueError):
 def read_key(key_file: Optional[Path], create: bool) -> bytes:
     """The key in `key_file` (created with 0600 when missing and `create`), else
     piiscan's usual key (PIISCAN_KEY, PIISCAN_KEY_FILE, ~/.config/piiscan/key)."""
+    if key_file is not None:
+        _KEY_FILES.append(key_file)
     if key_file is None:
         return load_key()
     if not key_file.exists():
@@ -45,10 +48,39 @@ def read_key(key_file: Optional[Path], create: bool) -> bytes:
     return key
 
 
-def plan(inputs: Iterable[Path], out: Path) -> list[tuple[Path, Path]]:
+def input_files(folder: Path, problems: list[str]) -> Iterator[Path]:
+    """The files of an input folder by the one walker. What it does not read (special
+    files, unreadable folders) and links leading out of the folder or to the key file
+    are left out, each with a line in `problems`."""
+    inside = folder.resolve()
+    for item in walk([folder]):
+        if isinstance(item, Problem):
+            if item.reason != "vanished":
+                problems.append(f"{shown(item.path)}: not redacted: {item.reason}")
+            continue
+        path = Path(item.path)
+        if path.name != MANIFEST_NAME and _readable_input(path, inside, problems):
+            yield path  # a previous run's manifest is not an input: this run writes its own
+
+
+def _readable_input(path: Path, inside: Path, problems: list[str]) -> bool:
+    """False, with the reason, for a link that leads out of the input folder or to a key file."""
+    target = path.resolve()
+    if target in {default_key_file().resolve(), *(k.resolve() for k in _KEY_FILES)}:
+        problems.append(f"{shown(path)}: not redacted: it is the key file")
+        return False
+    if path.is_symlink() and inside != target.parent and inside not in target.parents:
+        problems.append(f"{shown(path)}: not redacted: a link to a file outside the input folder")
+        return False
+    return True
+
+
+def plan(inputs: Iterable[Path], out: Path, problems: Optional[list[str]] = None) -> list[tuple[Path, Path]]:
     """(input file, output file) pairs: a folder's tree is mirrored under `out`,
     a file goes to out/<its name>. Refuses an output folder inside an input
-    folder, an output over an input, and two inputs writing the same output."""
+    folder, an output over an input, and two inputs writing the same output.
+    Files the walker or the link rules leave out go to `problems`, one line each."""
+    problems = [] if problems is None else problems
     inputs = list(inputs)
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
@@ -62,9 +94,8 @@ def plan(inputs: Iterable[Path], out: Path) -> list[tuple[Path, Path]]:
         if given.is_dir():
             if out_resolved == root or root in out_resolved.parents:
                 raise RedactUsageError(f"--out {out} is inside the input folder {given}: choose a folder outside it")
-            # a previous run's manifest is not an input: this run writes its own
-            pairs.extend((f, out / f.relative_to(given)) for f in iter_files([given]) if f.name != MANIFEST_NAME)
-        else:
+            pairs.extend((f, out / f.relative_to(given)) for f in input_files(given, problems))
+        elif _readable_input(given, given.resolve().parent, problems):
             pairs.append((given, out / given.name))
     sources = {src.resolve() for src, _ in pairs}
     folders = [p.resolve() for p in inputs if p.is_dir()]
@@ -89,8 +120,19 @@ class Outcome:
     messages: list[str] = field(default_factory=list)  # one line each, no values
 
 
+def _make_folders(folder: Path) -> None:
+    """mkdir -p one level at a time: pathlib's mkdir(parents=True) recurses, and an
+    input tree can be deeper than Python's recursion limit."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for level in reversed(missing):
+        level.mkdir(exist_ok=True)
+
+
 def _write(src: Path, dst: Path, writer, spans) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
+    _make_folders(dst.parent)
     try:
         writer.write(src, dst, spans)
     except BaseException:
@@ -112,18 +154,19 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
            progress: Callable[[str], None] = lambda line: None, writers=writer_for) -> Outcome:
     """Redact every file under `inputs` into `out`. `writers` picks the writer of a
     file (the registered ones by default)."""
-    pairs = plan(inputs, out)
+    problems: list[str] = []
+    pairs = plan(inputs, out, problems)
     profile, policy = redactor.profile, redactor.policy
     manifest = Manifest("redact", profile.profile, redactor.operator or profile.operator, key_id(redactor.key),
                         __version__, policy.policy, policy.version, redactor.detector.min_score,
                         clear=sorted(profile.clear), operators={} if redactor.operator else dict(profile.operators))
-    messages, code = [], EXIT_OK
+    messages, code = list(problems), EXIT_ERRORS if problems else EXIT_OK
     for src, dst in pairs:
         writer = writers(src)
         if writer is None:
-            manifest.skipped.append(str(src))
+            manifest.skipped.append(shown(src))
             continue
-        entry = FileEntry(str(src), str(dst), writer.name, sha256(src))
+        entry = FileEntry(shown(src), shown(dst), writer.name, sha256(src))
         manifest.files.append(entry)
         try:
             _write(src, dst, writer, redactor)
@@ -132,27 +175,27 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
         except Exception as e:  # a corrupt or encrypted input: reported, the run goes on
             redactor.take_counts()
             entry.output, entry.error = None, _error(e)
-            messages.append(f"{src}: not redacted: {entry.error}")
+            messages.append(f"{shown(src)}: not redacted: {entry.error}")
             code = EXIT_LEAK if code == EXIT_LEAK else EXIT_ERRORS
             continue
         entry.verified = not leaks
         entry.leaks = [leak.describe() for leak in leaks]
         unchecked = getattr(writer, "unchecked", None)
         entry.unchecked = unchecked(src) if unchecked and not leaks else []  # of the input: the burnt-in pages are ours
-        messages.extend(f"warning: {dst}: {note}" for note in entry.unchecked)
+        messages.extend(f"warning: {shown(dst)}: {note}" for note in entry.unchecked)
         entry.name_holds = name_findings(dst, redactor)
         if entry.name_holds:
-            messages.append(f"warning: the file name of {dst} holds {', '.join(entry.name_holds)}; "
+            messages.append(f"warning: the file name of {shown(dst)} holds {', '.join(entry.name_holds)}; "
                             "file names are kept as they are: rename it before sharing")
         if leaks:
             dst.unlink()  # an output that leaks is not left where it could be shared
             entry.output = None
             code = EXIT_LEAK
             for leak in entry.leaks:
-                messages.append(f"{src}: verification failed, output removed: {leak}")
+                messages.append(f"{shown(src)}: verification failed, output removed: {leak}")
         else:
             entry.output_sha256 = sha256(dst)
-            progress(f"{src} -> {dst}")
+            progress(f"{shown(src)} -> {shown(dst)}")
     out.mkdir(parents=True, exist_ok=True)
     return Outcome(manifest, manifest.write(out), code, messages)
 
@@ -165,9 +208,9 @@ def unredact(inputs: list[Path], out: Path, key: bytes) -> Outcome:
     for src, dst in pairs:
         writer = writer_for(src)
         if writer is None:
-            manifest.skipped.append(str(src))
+            manifest.skipped.append(shown(src))
             continue
-        entry = FileEntry(str(src), str(dst), writer.name, sha256(src))
+        entry = FileEntry(shown(src), shown(dst), writer.name, sha256(src))
         manifest.files.append(entry)
         if not writer.reversible:
             entry.output, entry.error = None, f"{writer.name} redaction is burnt in and cannot be reversed"
@@ -180,7 +223,7 @@ def unredact(inputs: list[Path], out: Path, key: bytes) -> Outcome:
             except Exception as e:
                 unredactor.take_counts()
                 entry.output, entry.error = None, _error(e)
-        messages.append(f"{src}: not restored: {entry.error}")
+        messages.append(f"{shown(src)}: not restored: {entry.error}")
         code = EXIT_ERRORS
     out.mkdir(parents=True, exist_ok=True)
     return Outcome(manifest, manifest.write(out), code, messages)

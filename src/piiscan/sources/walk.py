@@ -1,19 +1,24 @@
-"""Walk shared drives for inventory scans: one stat per file (from os.scandir),
-include/exclude globs, `.piiscanignore` files, symlink loops, unreadable folders.
+"""The one walker of every command (scan, scan --inventory, redact): one stat per file
+(from os.scandir), gitignore-style include/exclude patterns and `.piiscanignore`
+files (pathspec), symlink loops, unreadable folders, special files.
 
-Yields `Entry` for each file to consider and `Problem` for what could not be
-walked (a folder without permission, a file that vanished, a symlink loop).
-Names only, never file contents.
+Yields `Entry` for each regular file to consider and `Problem` for what is not
+read: a folder without permission, a device, FIFO or socket (reading one could
+block forever or never end), a symlink loop. Iterative, so a tree of any depth
+walks. Names only, never file contents. A name that is not valid UTF-8 stays as
+the file system gave it (surrogate escapes); `shown()` is its printable form.
 """
 
 from __future__ import annotations
 
-import fnmatch
+import errno
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Optional, Union
+
+import pathspec
 
 IGNORE_FILE = ".piiscanignore"
 
@@ -30,51 +35,27 @@ class Entry(NamedTuple):  # a tuple: a walk builds one per file, 10^6 and more
 @dataclass(frozen=True, slots=True)
 class Problem:
     path: str
-    reason: str  # "permission denied", "vanished", "symlink loop", "too large"
+    reason: str  # "permission denied", "vanished", "symlink loop", "too large", "special file (fifo)"
 
 
-def _matches(patterns: Iterable[str], rel: str, name: str) -> bool:
-    """gitignore-like: a pattern with a slash matches the path relative to the root,
-    one without matches the name at any depth; a trailing slash matches folders."""
-    for pattern in patterns:
-        p = pattern.rstrip("/")
-        if "/" in p:
-            if fnmatch.fnmatchcase(rel, p.lstrip("/")) or fnmatch.fnmatchcase(rel, p.lstrip("/") + "/*"):
-                return True
-        elif fnmatch.fnmatchcase(name, p):
-            return True
-    return False
+def shown(path: Union[str, os.PathLike]) -> str:
+    """A path as it can be printed and stored: bytes that are not UTF-8 as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _read_ignore(folder: str) -> list[tuple[str, str]]:
-    """Patterns of a folder's .piiscanignore, each with the folder it is relative to."""
+def _spec(patterns: Iterable[str]) -> Optional[pathspec.PathSpec]:
+    patterns = [p for p in patterns if p.strip() and not p.lstrip().startswith("#")]
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns) if patterns else None
+
+
+def _read_ignore(folder: str) -> Optional[tuple[str, pathspec.PathSpec]]:
+    """A folder's .piiscanignore, with the folder its patterns are relative to."""
     try:
         with open(os.path.join(folder, IGNORE_FILE), encoding="utf-8") as fh:
-            lines = [line.strip() for line in fh]
+            spec = _spec(line.rstrip("\n") for line in fh)
     except (OSError, UnicodeDecodeError):
-        return []
-    return [(folder, line) for line in lines if line and not line.startswith("#")]
-
-
-def walk(roots: Iterable[Union[str, Path]], include: Iterable[str] = (), exclude: Iterable[str] = (),
-         max_size: Optional[int] = None) -> Iterator[Union[Entry, Problem]]:
-    """Files under the roots in a stable (sorted) order. Symbolic links to folders are
-    followed; a link back to a folder already on the way (a loop) is a Problem."""
-    include, exclude = list(include), list(exclude)
-    for root in roots:
-        root = os.path.abspath(os.fspath(root))
-        try:
-            st = os.stat(root)
-        except FileNotFoundError:
-            yield Problem(root, "vanished")
-            continue
-        except PermissionError:
-            yield Problem(root, "permission denied")
-            continue
-        if stat.S_ISREG(st.st_mode):
-            yield Entry(root, st.st_size, st.st_mtime_ns, st.st_ino, stat.S_IMODE(st.st_mode), st.st_uid)
-            continue
-        yield from _walk_folder(root, root, include, exclude, max_size, [], {(st.st_dev, st.st_ino)})
+        return None
+    return (folder, spec) if spec else None
 
 
 def _relative(path: str, base: str) -> str:
@@ -84,53 +65,114 @@ def _relative(path: str, base: str) -> str:
     return rel if os.sep == "/" else rel.replace(os.sep, "/")
 
 
-def _walk_folder(root: str, folder: str, include: list[str], exclude: list[str], max_size: Optional[int],
-                 ignores: list[tuple[str, str]], seen: set) -> Iterator[Union[Entry, Problem]]:
-    ignores = ignores + _read_ignore(folder)
-    try:
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except PermissionError:
-        yield Problem(folder, "permission denied")
-        return
-    except FileNotFoundError:
-        yield Problem(folder, "vanished")
-        return
-    except OSError as e:
-        yield Problem(folder, f"cannot list: {e.strerror or type(e).__name__}")
-        return
-    filtered = bool(exclude or include or ignores)
-    for entry in entries:
-        if entry.name == IGNORE_FILE:
-            continue
-        rel = _relative(entry.path, root) if filtered else ""
-        if filtered and (_matches(exclude, rel, entry.name) or any(
-                _matches([p], _relative(entry.path, base), entry.name) for base, p in ignores)):
-            continue
+def _special(mode: int) -> str:
+    kind = ("fifo" if stat.S_ISFIFO(mode) else "character device" if stat.S_ISCHR(mode)
+            else "block device" if stat.S_ISBLK(mode) else "socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    return f"special file ({kind})"
+
+
+@dataclass
+class _Rules:
+    include: Optional[pathspec.PathSpec]
+    exclude: Optional[pathspec.PathSpec]
+    max_size: Optional[int]
+
+    def excluded(self, root: str, path: str, is_dir: bool, ignores: list) -> bool:
+        suffix = "/" if is_dir else ""
+        if self.exclude and self.exclude.match_file(_relative(path, root) + suffix):
+            return True
+        return any(spec.match_file(_relative(path, base) + suffix) for base, spec in ignores)
+
+
+def walk(roots: Iterable[Union[str, Path]], include: Iterable[str] = (), exclude: Iterable[str] = (),
+         max_size: Optional[int] = None) -> Iterator[Union[Entry, Problem]]:
+    """Files under the roots in a stable (sorted) order. Symbolic links to folders are
+    followed; a link back to a folder already on the way (a loop) is a Problem."""
+    rules = _Rules(_spec(include), _spec(exclude), max_size)
+    for root in roots:
+        root = os.path.normpath(os.fspath(root))  # as given: a plain scan shows the paths the user typed
         try:
-            st = entry.stat(follow_symlinks=True)  # cached by scandir on most systems: one stat per file
-        except FileNotFoundError:
-            yield Problem(entry.path, "symlink target missing" if entry.is_symlink() else "vanished")
-            continue
-        except PermissionError:
-            yield Problem(entry.path, "permission denied")
-            continue
-        except OSError as e:  # ELOOP: a link pointing at itself
-            yield Problem(entry.path, "symlink loop" if e.errno == 40 else f"cannot stat: {e.strerror}")
+            st = os.stat(root)
+        except OSError as e:
+            yield Problem(root, _stat_problem(e, os.path.islink(root)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            key = (st.st_dev, st.st_ino)
-            if key in seen:
-                yield Problem(entry.path, "symlink loop")
+            yield from _walk_tree(root, st, rules)
+        elif not stat.S_ISREG(st.st_mode):
+            yield Problem(root, _special(st.st_mode))
+        elif max_size is not None and st.st_size > max_size:
+            yield Problem(root, "too large")
+        else:
+            yield Entry(root, st.st_size, st.st_mtime_ns, st.st_ino, stat.S_IMODE(st.st_mode), st.st_uid)
+
+
+def _stat_problem(e: OSError, is_link: bool) -> str:
+    if e.errno == errno.ENOENT:
+        return "symlink target missing" if is_link else "vanished"
+    if e.errno == errno.EACCES:
+        return "permission denied"
+    if e.errno == errno.ELOOP:
+        return "symlink loop"
+    if e.errno == errno.ENAMETOOLONG:
+        return "path too long"
+    return f"cannot stat: {e.strerror or type(e).__name__}"
+
+
+def _listing(folder: str) -> Union[list[os.DirEntry], Problem]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except OSError as e:
+        reason = _stat_problem(e, False)
+        return Problem(folder, reason if reason != f"cannot stat: {e.strerror}" else f"cannot list: {e.strerror}")
+
+
+def _walk_tree(root: str, root_stat: os.stat_result, rules: _Rules) -> Iterator[Union[Entry, Problem]]:
+    """Depth first in name order, with an explicit stack of open folders."""
+    stack: list = []  # (entries left, ignore specs in force, folders on the way)
+    pending = [(root, [], frozenset({(root_stat.st_dev, root_stat.st_ino)}))]
+    while pending or stack:
+        if pending:
+            folder, ignores, seen = pending.pop()
+            listing = _listing(folder)
+            if isinstance(listing, Problem):
+                yield listing
                 continue
-            yield from _walk_folder(root, entry.path, include, exclude, max_size, ignores, seen | {key})
-        elif stat.S_ISREG(st.st_mode):
-            if include and not _matches(include, rel, entry.name):
-                continue
-            if max_size is not None and st.st_size > max_size:
-                yield Problem(entry.path, "too large")
-                continue
-            yield Entry(entry.path, st.st_size, st.st_mtime_ns, st.st_ino, stat.S_IMODE(st.st_mode), st.st_uid)
+            ignore = _read_ignore(folder)
+            stack.append((iter(listing), ignores + [ignore] if ignore else ignores, seen))
+        entries, ignores, seen = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        if entry.name == IGNORE_FILE:
+            continue
+        item = _visit(root, entry, rules, ignores, seen)
+        if isinstance(item, tuple) and len(item) == 2 and item[0] == "folder":
+            pending.append((entry.path, ignores, seen | {item[1]}))
+        elif item is not None:
+            yield item
+
+
+def _visit(root: str, entry: os.DirEntry, rules: _Rules, ignores: list, seen: frozenset):
+    """An Entry, a Problem, ("folder", its key) to descend into, or None to pass over."""
+    try:
+        st = entry.stat(follow_symlinks=True)  # cached by scandir on most systems: one stat per file
+    except OSError as e:
+        return Problem(entry.path, _stat_problem(e, entry.is_symlink()))
+    is_dir = stat.S_ISDIR(st.st_mode)
+    if (rules.exclude or ignores) and rules.excluded(root, entry.path, is_dir, ignores):
+        return None
+    if is_dir:
+        key = (st.st_dev, st.st_ino)
+        return Problem(entry.path, "symlink loop") if key in seen else ("folder", key)
+    if rules.include and not rules.include.match_file(_relative(entry.path, root)):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return Problem(entry.path, _special(st.st_mode))
+    if rules.max_size is not None and st.st_size > rules.max_size:
+        return Problem(entry.path, "too large")
+    return Entry(entry.path, st.st_size, st.st_mtime_ns, st.st_ino, stat.S_IMODE(st.st_mode), st.st_uid)
 
 
 def parse_size(text: str) -> int:
