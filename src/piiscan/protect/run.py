@@ -4,6 +4,7 @@ ones, write each file with its writer, verify it, and write the manifest."""
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -131,17 +132,44 @@ def _make_folders(folder: Path) -> None:
         level.mkdir(exist_ok=True)
 
 
-def _write(src: Path, dst: Path, writer, spans) -> None:
+class OutputRefused(Exception):
+    """A destination that would write outside --out: one file's one-line error."""
+
+
+def _checked_folder(dst: Path, out: Path) -> None:
+    """Refuse a destination reached through a symbolic link inside --out (it could
+    point anywhere), then create its folders."""
+    folder, below = dst.parent, []
+    while folder != out and folder != folder.parent:
+        below.append(folder)
+        folder = folder.parent
+    for level in reversed(below):
+        if level.is_symlink():
+            raise OutputRefused(f"{shown(level)} is a symbolic link inside --out: not written through")
     _make_folders(dst.parent)
+
+
+def _temporary(dst: Path) -> Path:
+    """A new file beside `dst`, with its suffix (writers pick formats by it). Created
+    exclusively: nothing already there, a link or a hard link, is written through."""
+    fd, name = tempfile.mkstemp(prefix=f".{dst.stem[:40]}.", suffix=f".piiscan-tmp{dst.suffix}", dir=dst.parent)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(name, 0o666 & ~umask)  # as an ordinary new file would be
+    return Path(name)
+
+
+def _write(src: Path, tmp: Path, writer, spans) -> None:
     try:
-        writer.write(src, dst, spans)
+        writer.write(src, tmp, spans)
     except BaseException:
-        dst.unlink(missing_ok=True)  # never leave a half-written copy
+        tmp.unlink(missing_ok=True)  # never leave a half-written copy
         raise
 
 
 def _error(e: BaseException) -> str:
-    if isinstance(e, ReaderError):
+    if isinstance(e, (ReaderError, OutputRefused)):
         return str(e)
     if isinstance(e, InvalidTag):
         return "cannot decrypt a token (wrong key, or the token was altered)"
@@ -168,11 +196,16 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
             continue
         entry = FileEntry(shown(src), shown(dst), writer.name, sha256(src))
         manifest.files.append(entry)
+        tmp = None
         try:
-            _write(src, dst, writer, redactor)
+            _checked_folder(dst, out)
+            tmp = _temporary(dst)
+            _write(src, tmp, writer, redactor)
             entry.counts = redactor.take_counts()
-            leaks = verify(dst, writer, redactor)
-        except Exception as e:  # a corrupt or encrypted input: reported, the run goes on
+            leaks = verify(tmp, writer, redactor)  # under its temporary name: an unverified copy is never in place
+        except Exception as e:  # a corrupt or encrypted input, a crash in verification: reported, the run goes on
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
             redactor.take_counts()
             entry.output, entry.error = None, _error(e)
             messages.append(f"{shown(src)}: not redacted: {entry.error}")
@@ -188,12 +221,13 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
             messages.append(f"warning: the file name of {shown(dst)} holds {', '.join(entry.name_holds)}; "
                             "file names are kept as they are: rename it before sharing")
         if leaks:
-            dst.unlink()  # an output that leaks is not left where it could be shared
+            tmp.unlink()  # an output that leaks is not left where it could be shared
             entry.output = None
             code = EXIT_LEAK
             for leak in entry.leaks:
                 messages.append(f"{shown(src)}: verification failed, output removed: {leak}")
         else:
+            os.replace(tmp, dst)  # replaces a link or a hard-linked name, never writes through it
             entry.output_sha256 = sha256(dst)
             progress(f"{shown(src)} -> {shown(dst)}")
     out.mkdir(parents=True, exist_ok=True)
@@ -216,7 +250,10 @@ def unredact(inputs: list[Path], out: Path, key: bytes) -> Outcome:
             entry.output, entry.error = None, f"{writer.name} redaction is burnt in and cannot be reversed"
         else:
             try:
-                _write(src, dst, writer, unredactor)
+                _checked_folder(dst, out)
+                tmp = _temporary(dst)
+                _write(src, tmp, writer, unredactor)
+                os.replace(tmp, dst)
                 entry.counts = unredactor.take_counts()
                 entry.output_sha256 = sha256(dst)
                 continue
