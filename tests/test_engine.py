@@ -4,7 +4,7 @@ AnalyzerEngine, and the Detector's windows, context and overlap rules."""
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-from piiscan.detect.engine import Detector, pipeline_path, resolve_overlaps, windows
+from piiscan.detect.engine import Detector, pipeline_path, priorities, resolve_overlaps, windows
 from piiscan.core.model import Detection
 from piiscan.detect.recognizer import load_recognizers
 
@@ -76,7 +76,7 @@ def test_entity_selection(analyzer):
     assert [d.entity_type for d in only_mobile.detect(f"13800138000 {ID}")] == ["CN_MOBILE"]
 
 
-def test_overlaps_keep_the_higher_score_then_priority():
+def test_overlaps_keep_the_higher_score_then_priority(detector):
     def det(entity, start, end, score):
         return Detection(entity, start, end, score, "r", "v", "v")
     card = det("CN_BANK_CARD", 0, 18, 0.6)
@@ -84,4 +84,7 @@ def test_overlaps_keep_the_higher_score_then_priority():
     mobile = det("CN_MOBILE", 20, 31, 0.75)
     assert resolve_overlaps([card, ident, mobile]) == [ident, mobile]
     tie_id, tie_card = det("CN_RESIDENT_ID", 0, 18, 1.0), det("CN_BANK_CARD", 0, 18, 1.0)
-    assert resolve_overlaps([tie_card, tie_id]) == [tie_id]
+    rank = priorities(detector.analyzer.registry.get_recognizers("zh", all_fields=True))  # from the YAML definitions
+    assert rank["CN_RESIDENT_ID"] < rank["CN_BANK_CARD"]
+    assert resolve_overlaps([tie_card, tie_id], rank) == [tie_id]
+    assert resolve_overlaps([tie_id, tie_card], {"CN_BANK_CARD": 1, "CN_RESIDENT_ID": 2}) == [tie_card]

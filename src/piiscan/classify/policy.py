@@ -59,6 +59,10 @@ class EntityPolicy(BaseModel):
     mask: MaskRule
     needs_identified_record: bool = False
     personal_when: Optional[PersonalWhen] = None
+    pseudonym_prefix: Optional[str] = None  # pseudonymize: 客户_3f9a…; default: the Chinese label
+    surrogate: Optional[str] = None  # a generator of protect/surrogates.py; none: masked instead
+    locate: Optional[Literal["id", "passport", "phone", "card", "email", "name"]] = None  # locate --KIND
+    financial: bool = False  # a financial account fact (breach impact: financial_account)
 
 
 class Rules(BaseModel):
@@ -85,6 +89,10 @@ class Policy(BaseModel):
 
     def entity(self, entity_type: str) -> Optional[EntityPolicy]:
         return self.entities.get(entity_type)
+
+    def with_fact(self, name: str, value: Any = True) -> set[str]:
+        """The entity types whose policy entry sets fact `name` (to `value`)."""
+        return {e for e, p in self.entities.items() if getattr(p, name) == value}
 
     def derived(self, key: Any, compute) -> Any:
         """`compute()` the first time `key` is asked for, the same object after that."""

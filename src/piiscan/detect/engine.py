@@ -36,10 +36,6 @@ PIPELINES = {"zh": "zh_piiscan", "en": "en_blank"}
 NER_ENTITIES = {"PERSON": "PERSON", "CN_ADDRESS": "CN_ADDRESS", "ORGANIZATION": "ORGANIZATION"}
 NER_SCORE = 0.7
 
-# When two entity types claim overlapping text with equal scores, the earlier wins.
-PRIORITY = ["CN_RESIDENT_ID", "CN_PERMANENT_RESIDENCE_ID", "CN_BANK_CARD", "CN_USCC", "EMAIL_ADDRESS",
-            "CN_MOBILE", "CN_LANDLINE", "CN_PASSPORT", "CN_HK_MACAU_PERMIT", "CN_HOME_RETURN_PERMIT",
-            "CN_TAIWAN_PERMIT", "CN_LICENSE_PLATE", "IP_ADDRESS"]
 
 
 class RecognizerLevelContext(ContextAwareEnhancer):
@@ -114,15 +110,27 @@ def windows(text: str, size: int, margin: int) -> Iterator[tuple[int, int, int, 
         start = end
 
 
-def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
-    """Keep the best of overlapping spans: higher score, then PRIORITY, then the longer span.
+def priorities(recognizers) -> dict[str, int]:
+    """Entity type -> its priority in overlaps, as the recognizer definitions give it."""
+    rank: dict[str, int] = {}
+    for r in recognizers:
+        priority = getattr(getattr(r, "spec", None), "priority", None)
+        if priority is not None:
+            entity = r.supported_entities[0]
+            rank[entity] = min(priority, rank.get(entity, priority))
+    return rank
+
+
+def resolve_overlaps(detections: list[Detection], rank: Optional[dict[str, int]] = None) -> list[Detection]:
+    """Keep the best of overlapping spans: higher score, then the entity's priority
+    (`rank`, from the recognizer definitions), then the longer span.
 
     Detections are split into clusters of chained overlaps first, so the greedy
     choice inside a cluster stays cheap on documents with thousands of findings.
     """
     if len(detections) < 2:
         return detections
-    rank = {entity: i for i, entity in enumerate(PRIORITY)}
+    rank = rank if rank is not None else {}
     kept: list[Detection] = []
     cluster: list[Detection] = []
     cluster_end = -1
@@ -132,7 +140,7 @@ def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
             cluster_end = max(cluster_end, d.end)
             continue
         chosen: list[Detection] = []
-        for c in sorted(cluster, key=lambda c: (-c.score, rank.get(c.entity_type, len(rank)), c.start - c.end,
+        for c in sorted(cluster, key=lambda c: (-c.score, rank.get(c.entity_type, 1 << 30), c.start - c.end,
                                                 c.start)):
             if all(c.end <= k.start or c.start >= k.end for k in chosen):
                 chosen.append(c)
@@ -164,6 +172,7 @@ class Detector:
         recognizers = [r for r in self.analyzer.registry.get_recognizers(language, all_fields=True)
                        if wanted is None or wanted & set(r.supported_entities)]
         self._patterns = [r for r in recognizers if isinstance(r, ValidatedPatternRecognizer)]
+        self._rank = priorities(self.analyzer.registry.get_recognizers(language, all_fields=True))
         # One search says whether any prefilter can match: most cells of a ledger (a
         # sequence number, 正常) need none of the recognizers, and one search costs
         # what each of their ~20 prefilters would.
@@ -209,7 +218,7 @@ class Detector:
                         found.append(self._from_hit(text, recognizer, hit, start))
             if self._nlp and worth_reading(chunk):
                 found.extend(self._from_nlp(text, chunk, start, core_start, core_end))
-        return resolve_overlaps(found)
+        return resolve_overlaps(found, self._rank)
 
     def _ner_spans(self, chunk: str) -> Iterator[tuple[str, int, int, float, str]]:
         """(entity type, start, end, score, recognizer name) of the model's spans in chunk."""

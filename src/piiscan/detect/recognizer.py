@@ -63,6 +63,8 @@ class RecognizerSpec(BaseModel):
     context_after: int = 15
     context_boost: float = 0.35
     examples: dict[str, list[str]] = {}
+    # two entity types claiming overlapping text with equal scores: the lower number wins
+    priority: Optional[int] = None
 
 
 @dataclass(frozen=True, slots=True)

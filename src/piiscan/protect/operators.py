@@ -45,11 +45,6 @@ from piiscan.protect import surrogates
 from piiscan.protect.profiles import Profile
 
 # Short Chinese prefixes of pseudonyms; other types use the policy's label.
-PSEUDONYM_PREFIX = {"PERSON": "客户", "CN_RESIDENT_ID": "证件", "CN_PERMANENT_RESIDENCE_ID": "证件",
-                    "CN_PASSPORT": "证件", "CN_HK_MACAU_PERMIT": "证件", "CN_HOME_RETURN_PERMIT": "证件",
-                    "CN_TAIWAN_PERMIT": "证件", "CN_BANK_CARD": "卡号", "CN_MOBILE": "手机",
-                    "CN_LANDLINE": "电话", "EMAIL_ADDRESS": "邮箱", "CN_ADDRESS": "地址",
-                    "CN_LICENSE_PLATE": "车牌", "IP_ADDRESS": "IP", "FINANCIAL_AMOUNT": "金额"}
 TOKEN = re.compile(r"\[ENC:([A-Z][A-Z0-9_]*):([A-Za-z0-9_-]+)\]")
 
 
@@ -120,7 +115,8 @@ class SurrogateOperator(_Piiscan):
         entity = params["entity_type"]
         keys: Keys = params["keys"]
         seed = int(keys.surrogate(entity, params["canonical"]), 16)
-        generate = surrogates.GENERATORS.get(entity)
+        facts = params["policy"].entity(entity)
+        generate = surrogates.GENERATORS.get(facts.surrogate) if facts and facts.surrogate else None
         if generate is None:  # amounts, codes: no meaningful fake, fall back to the mask
             return mask(entity, text, params["policy"])
         return generate(text, random.Random(seed))
@@ -199,7 +195,7 @@ class Redactor:
             label = entity.label_zh if entity else detection.entity_type
             return OperatorConfig("replace", {"new_value": f"<{label}>"})
         params = {"policy": self.policy, "keys": self.keys, "canonical": detection.canonical,
-                  "prefix": PSEUDONYM_PREFIX.get(detection.entity_type, entity.label_zh if entity else "值")}
+                  "prefix": (entity.pseudonym_prefix or entity.label_zh) if entity else "值"}
         return OperatorConfig(OPERATORS.get(operator)().operator_name(), params)
 
     def replacement(self, detection: Detection, operator: str) -> str:

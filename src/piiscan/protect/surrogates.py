@@ -152,19 +152,17 @@ def ip(value: str, rng: random.Random) -> str:
     return f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
 
 
+# by the name a policy entry gives as its `surrogate`
 GENERATORS: dict[str, Callable[[str, random.Random], str]] = {
-    "CN_RESIDENT_ID": resident_id,
-    "CN_BANK_CARD": bank_card,
-    "CN_MOBILE": mobile,
-    "CN_LANDLINE": landline,
-    "PERSON": person,
-    "CN_ADDRESS": address,
-    "EMAIL_ADDRESS": email,
-    "CN_PASSPORT": document,
-    "CN_HK_MACAU_PERMIT": document,
-    "CN_HOME_RETURN_PERMIT": document,
-    "CN_TAIWAN_PERMIT": document,
-    "CN_PERMANENT_RESIDENCE_ID": permanent_residence_id,
-    "CN_LICENSE_PLATE": plate,
-    "IP_ADDRESS": ip,
+    "resident_id": resident_id,
+    "permanent_residence_id": permanent_residence_id,
+    "bank_card": bank_card,
+    "mobile": mobile,
+    "landline": landline,
+    "person": person,
+    "address": address,
+    "email": email,
+    "document": document,
+    "plate": plate,
+    "ip": ip,
 }

@@ -27,9 +27,6 @@ from piiscan.inventory import Inventory, schema
 from piiscan.classify.policy import Policy
 from piiscan.core.tiers import name_of, rank
 
-FINANCIAL = {"CN_BANK_CARD", "AUTHENTICATION_DATA", "FINANCIAL_AMOUNT"}
-
-
 @dataclass
 class Person:
     rank: int = 0
@@ -52,6 +49,7 @@ class Person:
 class Impact:
     def __init__(self, policy: Policy):
         self.strong, self.names = set(policy.rules.strong_identifiers), set(policy.rules.names)
+        self.financial = policy.with_fact("financial")
         self.parent: dict[str, str] = {}
         self.people: dict[str, Person] = {}  # root identifier → the person's attributes
         self.values: dict[str, set] = defaultdict(set)  # distinct fingerprints per entity type
@@ -108,7 +106,7 @@ class Impact:
             person.under_18 |= meta.get("age_band") in ("0-13", "14-17")
             if f["pipl_sensitive"]:
                 person.sensitive = True
-                if f["entity_type"] in FINANCIAL:
+                if f["entity_type"] in self.financial:
                     person.categories.add("financial_account")
                 elif f["entity_type"] == "SENSITIVE_CATEGORY_HINT":
                     person.categories.add(meta.get("category", "other"))

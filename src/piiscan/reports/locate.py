@@ -21,14 +21,6 @@ from piiscan.core.fingerprint import Fingerprinter
 from piiscan.inventory import Inventory, schema
 from piiscan.reports.data import location_text
 
-KINDS: dict[str, tuple[str, ...]] = {
-    "id": ("CN_RESIDENT_ID", "CN_PERMANENT_RESIDENCE_ID"),
-    "passport": ("CN_PASSPORT", "CN_HK_MACAU_PERMIT", "CN_HOME_RETURN_PERMIT", "CN_TAIWAN_PERMIT"),
-    "phone": ("CN_MOBILE", "CN_LANDLINE"),
-    "card": ("CN_BANK_CARD",),
-    "email": ("EMAIL_ADDRESS",),
-    "name": ("PERSON",),
-}
 DESCRIPTIONS = {"id": "a resident or permanent-residence ID number (18 digits, or the legacy 15)",
                 "passport": "a passport or travel-permit number", "phone": "a mainland mobile or landline number",
                 "card": "a bank card number", "email": "an e-mail address", "name": "a person's name"}
@@ -43,9 +35,12 @@ def canonical_forms(kind: str, value: str) -> list[tuple[str, str]]:
     from piiscan.detect import validators
     from piiscan.detect.recognizer import load_specs
 
+    from piiscan.classify.policy import default_policy
+
+    entities = default_policy().with_fact("locate", kind)
     found: list[tuple[str, str]] = []
     for spec in load_specs():
-        if spec.entity in KINDS[kind]:
+        if spec.entity in entities:
             verdict = validators.get(spec.validator)(value)
             if verdict.canonical and (spec.entity, verdict.canonical) not in found:
                 found.append((spec.entity, verdict.canonical))
