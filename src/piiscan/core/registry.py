@@ -105,6 +105,16 @@ REPORT_EXPORTERS = Registry("report format", "piiscan.report_exporters")
 KINDS = (READERS, WRITERS, VALIDATORS, MASK_RULES, OPERATORS, FINDINGS_FORMATS, REPORT_EXPORTERS)
 
 
+def by_suffix(classes: dict[str, Any]) -> dict[str, Any]:
+    """File suffix -> the class that handles it (readers, writers); when two claim
+    one suffix, the first by registered name."""
+    table: dict[str, Any] = {}
+    for name in sorted(classes):
+        for suffix in classes[name].suffixes:
+            table.setdefault(suffix, classes[name])
+    return table
+
+
 def refresh_all() -> None:
     for registry in KINDS:
         registry.refresh()

@@ -178,6 +178,19 @@ def _error(e: BaseException) -> str:
     return safe_reason(e)
 
 
+def _entries(pairs, writers, manifest: Manifest) -> Iterator[tuple[Path, Path, object, FileEntry]]:
+    """(input, output, its writer, its manifest entry) for each file a writer handles;
+    the others are listed in the manifest as skipped."""
+    for src, dst in pairs:
+        writer = writers(src)
+        if writer is None:
+            manifest.skipped.append(shown(src))
+            continue
+        entry = FileEntry(shown(src), shown(dst), writer.name, sha256(src))
+        manifest.files.append(entry)
+        yield src, dst, writer, entry
+
+
 def redact(inputs: list[Path], out: Path, redactor: Redactor,
            progress: Callable[[str], None] = lambda line: None, writers=writer_for) -> Outcome:
     """Redact every file under `inputs` into `out`. `writers` picks the writer of a
@@ -189,13 +202,7 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
                         __version__, policy.policy, policy.version, redactor.detector.min_score,
                         clear=sorted(profile.clear), operators={} if redactor.operator else dict(profile.operators))
     messages, code = list(problems), EXIT_ERRORS if problems else EXIT_OK
-    for src, dst in pairs:
-        writer = writers(src)
-        if writer is None:
-            manifest.skipped.append(shown(src))
-            continue
-        entry = FileEntry(shown(src), shown(dst), writer.name, sha256(src))
-        manifest.files.append(entry)
+    for src, dst, writer, entry in _entries(pairs, writers, manifest):
         tmp = None
         try:
             _checked_folder(dst, out)
@@ -239,13 +246,7 @@ def unredact(inputs: list[Path], out: Path, key: bytes) -> Outcome:
     unredactor = Unredactor(key)
     manifest = Manifest("unredact", "", "decrypt", key_id(key), __version__, "", "", 0.0)
     messages, code = [], EXIT_OK
-    for src, dst in pairs:
-        writer = writer_for(src)
-        if writer is None:
-            manifest.skipped.append(shown(src))
-            continue
-        entry = FileEntry(shown(src), shown(dst), writer.name, sha256(src))
-        manifest.files.append(entry)
+    for src, dst, writer, entry in _entries(pairs, writer_for, manifest):
         if not writer.reversible:
             entry.output, entry.error = None, f"{writer.name} redaction is burnt in and cannot be reversed"
         else:

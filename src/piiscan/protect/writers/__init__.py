@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Optional
 
-from piiscan.core.registry import WRITERS
+from piiscan.core.registry import WRITERS, by_suffix
 from piiscan.protect.writers.base import Spans, Writer, replace_in_segments
 
 __all__ = ["Spans", "Writer", "available", "replace_in_segments", "writer_for"]
@@ -25,11 +25,7 @@ def refresh() -> None:
 
 @cache
 def _by_suffix() -> dict[str, type[Writer]]:
-    table: dict[str, type[Writer]] = {}
-    for name in sorted(available()):
-        for suffix in available()[name].suffixes:
-            table.setdefault(suffix, available()[name])
-    return table
+    return by_suffix(available())
 
 
 def writer_for(path: Path) -> Optional[Writer]:

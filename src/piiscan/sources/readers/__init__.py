@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Optional
 
-from piiscan.core.registry import READERS
+from piiscan.core.registry import READERS, by_suffix
 from piiscan.sources.readers.base import Reader, ReaderError
 
 __all__ = ["Reader", "ReaderError", "available", "reader_for", "reader_for_url", "is_url"]
@@ -35,11 +35,7 @@ def refresh() -> None:
 
 @cache
 def _by_suffix() -> dict[str, type[Reader]]:
-    table: dict[str, type[Reader]] = {}
-    for name in sorted(available()):
-        for suffix in available()[name].suffixes:
-            table.setdefault(suffix, available()[name])
-    return table
+    return by_suffix(available())
 
 
 @cache
