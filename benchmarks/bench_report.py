@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 
 from piiscan.inventory import Inventory, schema
 from piiscan.inventory.history import _identifiers_full
-from piiscan.execution.parallel import FINDING_COLUMNS, finding_row
+from piiscan.execution.records import FINDING_COLUMNS, finding_row
 from piiscan.classify.policy import default_policy
 from piiscan.reports.data import ReportData
 

@@ -123,11 +123,11 @@ def write_contacts(path: Path, people: list[Person]) -> None:
 
 def table_result(key: bytes, people: list[Person]) -> dict:
     """A database table scanned as the database scan does it: its cells as text units
-    through Scanner.scan_units, turned into the inventory's record by parallel.result_record."""
+    through Scanner.scan_units, turned into the inventory's record by execution.records.result_record."""
     from piiscan.detect.engine import Detector
     from piiscan.core.fingerprint import Fingerprinter
     from piiscan.core.model import TextUnit
-    from piiscan.execution.parallel import result_record
+    from piiscan.execution.records import result_record
     from piiscan.pipeline.scanner import Scanner
 
     table = DB_TABLE.split("#")[1]

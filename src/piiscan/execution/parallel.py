@@ -13,7 +13,6 @@ rest of its chunk handed out again.
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing as mp
 import os
 import queue
@@ -22,6 +21,8 @@ import time
 from multiprocessing.connection import wait
 from multiprocessing.reduction import ForkingPickler as _ForkingPickler
 from pathlib import Path
+
+from piiscan.execution.records import result_record
 from typing import Any, Iterator, Optional
 
 _SCANNER = None
@@ -91,93 +92,6 @@ def scan_one(task: dict, settings: dict) -> dict:
 # location, metadata and explanation already JSON text. The coordinator, the one
 # writer for every worker, unpickles tuples of strings five times faster than dicts
 # and hands them to the driver as they are.
-FINDING_COLUMNS = ("seq", "location", "start", "end", "entity_type", "score", "recognizer", "jrt0171", "jrt0197",
-                   "pipl_sensitive", "personal", "masked", "fingerprint", "metadata", "explanation")
-JSON_COLUMNS = ("location", "metadata", "explanation")
-PERSONAL = FINDING_COLUMNS.index("personal")
-SUMMARY_COLUMNS = ("jrt0171", "jrt0197", "pipl_sensitive", "counts", "distinct_individuals", "records_with_pi",
-                   "columns", "explanation")  # file_summaries, after file_id and run_id
-PAIR_AT = tuple(FINDING_COLUMNS.index(c) for c in ("entity_type", "fingerprint", "jrt0171", "jrt0197",
-                                                    "pipl_sensitive", "masked"))  # history.PAIR_COLUMNS
-
-
-class RepeatedJson:
-    """JSON text of a value, remembered for the lists of strings and flat dicts that
-    repeat from finding to finding (explanations, metadata such as a carrier or an
-    age band): a ledger's 80,000 findings hold a few dozen distinct ones, and the same
-    string object is pickled once per message. Keys carry each item's type, so 1,
-    1.0 and True (equal in Python) are never confused. A column whose values do not
-    repeat (a ledger's locations) stops being remembered."""
-
-    def __init__(self, limit: int = 4096):
-        self.seen: dict = {}
-        self.limit = limit
-        self.calls = self.hits = 0
-        self.bypass = False
-
-    def __call__(self, value) -> str:
-        if self.bypass:
-            return _JSON(value)
-        self.calls += 1
-        if self.calls == 512 and self.hits < 256:
-            self.bypass = True
-        try:
-            if isinstance(value, dict):
-                key = (dict, tuple(zip(value.keys(), value.values(), map(type, value.values()))))
-            else:
-                key = (type(value), tuple(zip(value, map(type, value))))
-            text = self.seen.get(key)
-        except TypeError:  # something unhashable inside: not remembered
-            return _JSON(value)
-        if text is None:
-            text = _JSON(value)
-            if len(self.seen) < self.limit:
-                self.seen[key] = text
-        else:
-            self.hits += 1
-        return text
-
-
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_ENCODE = {column: RepeatedJson() for column in JSON_COLUMNS}  # per worker process, across files
-
-
-def finding_row(finding: dict) -> tuple:
-    """A finding given as a dict (FINDING_COLUMNS keys, JSON columns as values) as a row."""
-    return tuple(_ENCODE[c](finding[c]) if c in _ENCODE else finding[c] for c in FINDING_COLUMNS)
-
-
-def finding_dict(row: tuple) -> dict:
-    """A row back as a dict, JSON columns decoded (for readers of results other than the inventory)."""
-    found = dict(zip(FINDING_COLUMNS, row))
-    for c in JSON_COLUMNS:
-        found[c] = json.loads(found[c])
-    return found
-
-
-def result_record(result, digest: Optional[str], size: int) -> dict:
-    """A scanned source as the inventory stores it: findings as rows (FINDING_COLUMNS),
-    the summary as a row (SUMMARY_COLUMNS), no raw value."""
-    from piiscan.core.tiers import is_personal
-
-    location, metadata, explanation = (_ENCODE[c] for c in JSON_COLUMNS)
-    findings = []
-    for seq, f in enumerate(result.findings):
-        tier = f.tier or {}
-        findings.append((seq, location(f.location), f.start, f.end, f.entity_type, round(f.score, 6), f.recognizer,
-                         tier.get("jrt0171", "none"), tier.get("jrt0197"), bool(tier.get("pipl_sensitive")),
-                         is_personal(f.tier), f.masked, f.fingerprint, metadata(f.metadata), explanation(f.explanation)))
-    c = result.classification
-    summary = None
-    if c is not None:  # a row in SUMMARY_COLUMNS order, JSON columns as text like the findings'
-        summary = (c.tier.get("jrt0171", "none"), c.tier.get("jrt0197"), bool(c.tier.get("pipl_sensitive")),
-                   _JSON(c.counts), c.distinct_individuals, c.records_with_pi,
-                   _JSON([col.to_dict() for col in c.columns]), explanation(c.explanation))
-    return {"status": "error" if result.error else "ok", "reader": result.reader,
-            "error": result.error.reason if result.error else None, "content_hash": digest,
-            "findings": findings, "summary": summary, "bytes": size}
-
-
 def scan_chunk(tasks: list[dict], settings: dict) -> list[dict]:
     """Dask unit of work: a few files, scanned by the worker that reads them."""
     return [scan_one(t, settings) for t in tasks]
@@ -287,6 +201,63 @@ class _Slot:
         self.queued = 0  # their _cost
         self.since = time.monotonic()
 
+    def feed(self, pending: list) -> None:
+        """Keep AHEAD chunks and about AHEAD_COST of work with this worker, so it goes
+        on reading while the coordinator commits a batch (a 40,000-row ledger's
+        findings take over a second; 1 MB of small files lasted 0.1 s, and the
+        worker waited). Not more, and no big file for a worker that has work: the
+        big files go first, and a worker that took two would finish long after the
+        others. `pending`: chunks still to hand out, the next one last."""
+        while pending and (len(self.parts) < AHEAD or self.queued < AHEAD_COST):
+            if self.parts and (pending[-1][0].get("size") or 0) > BIG:
+                return
+            part = pending.pop()
+            if not self.chunk:
+                self.since = time.monotonic()
+            self.chunk.extend(part)
+            self.parts.append(len(part))
+            self.queued += sum(_cost(t) for t in part)
+            self.inbox.put(part)
+
+    def answered(self) -> dict:
+        """The task the worker's next result answers."""
+        self.parts[0] -= 1
+        if not self.parts[0]:
+            self.parts.pop(0)
+        self.queued -= _cost(self.chunk[0])
+        return self.chunk.pop(0)
+
+
+def _received(slot: _Slot) -> list:
+    """What a worker has sent (a list, see _send_all); none when it died mid-file."""
+    try:
+        results = slot.results.recv()
+    except (EOFError, OSError):  # handled as a dead worker
+        slot.eof = True
+        return []
+    slot.since = time.monotonic()
+    return results
+
+
+def _stuck(slot: _Slot, ready: list, limit: float) -> Optional[bool]:
+    """True when a worker with work died, False when it is over its time, else None."""
+    if slot.eof or (slot.proc.sentinel in ready and not slot.proc.is_alive() and not slot.results.poll()):
+        return True
+    return False if time.monotonic() - slot.since > limit else None
+
+
+def _replace(slot: _Slot, dead: bool, ctx, settings: dict, memory_limit: Optional[int], pending: list,
+             time_limit: float) -> tuple[_Slot, str]:
+    """A new worker in place of a stuck one; the stuck one's other files go back to the queue."""
+    slot.proc.kill()
+    slot.proc.join(5)
+    reason = (f"worker died (exit code {slot.proc.exitcode}; memory limit or crash)" if dead else
+              f"time limit exceeded ({time_limit:.0f} s)")
+    if slot.chunk:
+        pending.append(slot.chunk)
+    slot.results.close()
+    return _Slot(ctx, settings, memory_limit), reason
+
 
 def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 600.0,
               memory_limit: Optional[int] = None, chunk_size: int = 8) -> Iterator[tuple[dict, dict]]:
@@ -300,75 +271,32 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
     startup = 120.0  # until a worker is READY: building the analyzer takes a while on a busy machine
     first = {s.proc.pid: True for s in slots}
 
-    def feed(slot: _Slot) -> None:
-        """Keep AHEAD chunks and about AHEAD_COST of work with each worker, so it goes
-        on reading while the coordinator commits a batch (a 40,000-row ledger's
-        findings take over a second; 1 MB of small files lasted 0.1 s, and the
-        worker waited). Not more, and no big file for a worker that has work: the
-        big files go first, and a worker that took two would finish long after the
-        others."""
-        while pending and (len(slot.parts) < AHEAD or slot.queued < AHEAD_COST):
-            if slot.parts and (pending[-1][0].get("size") or 0) > BIG:
-                return
-            part = pending.pop()
-            if not slot.chunk:
-                slot.since = time.monotonic()
-            slot.chunk.extend(part)
-            slot.parts.append(len(part))
-            slot.queued += sum(_cost(t) for t in part)
-            slot.inbox.put(part)
-
-    def answered(slot: _Slot) -> dict:
-        slot.parts[0] -= 1
-        if not slot.parts[0]:
-            slot.parts.pop(0)
-        slot.queued -= _cost(slot.chunk[0])
-        return slot.chunk.pop(0)
-
     for s in slots:
-        feed(s)
+        s.feed(pending)
     try:
         while any(s.chunk for s in slots):
             busy = [s for s in slots if s.chunk]
             ready = wait([s.results for s in busy] + [s.proc.sentinel for s in busy], timeout=0.5)
             for slot in busy:
-                if slot.results not in ready:
-                    continue
-                try:
-                    results = slot.results.recv()  # a list (see _send_all)
-                except (EOFError, OSError):  # died mid-file: handled below
-                    slot.eof = True
-                    continue
-                slot.since = time.monotonic()
+                results = _received(slot) if slot.results in ready else []
                 answers = []
                 for result in results:
                     if result == READY:
                         first[slot.proc.pid] = False
                     else:
-                        answers.append((answered(slot), result))
-                feed(slot)  # before the caller takes the results away to commit a batch
+                        answers.append((slot.answered(), result))
+                if results:
+                    slot.feed(pending)  # before the caller takes the results away to commit a batch
                 yield from answers
             for i, slot in enumerate(slots):
-                if not slot.chunk:
-                    continue
                 limit = time_limit + (startup if first.get(slot.proc.pid) else 0)
-                dead = slot.eof or (slot.proc.sentinel in ready and not slot.proc.is_alive()
-                                    and not slot.results.poll())
-                if dead or time.monotonic() - slot.since > limit:
-                    task = answered(slot)
-                    rest = slot.chunk
-                    slot.proc.kill()
-                    slot.proc.join(5)
-                    reason = (f"time limit exceeded ({time_limit:.0f} s)" if not dead else
-                              f"worker died (exit code {slot.proc.exitcode}; memory limit or crash)")
-                    if rest:
-                        pending.append(rest)
-                    slot.results.close()
-                    new = _Slot(ctx, settings, memory_limit)
-                    first[new.proc.pid] = True
-                    slots[i] = new
-                    yield task, {"status": "error", "error": reason, "bytes": 0}
-                    feed(new)
+                if not slot.chunk or (dead := _stuck(slot, ready, limit)) is None:
+                    continue
+                task = slot.answered()
+                slots[i], reason = _replace(slot, dead, ctx, settings, memory_limit, pending, time_limit)
+                first[slots[i].proc.pid] = True
+                yield task, {"status": "error", "error": reason, "bytes": 0}
+                slots[i].feed(pending)
     finally:
         for s in slots:
             if s.proc.is_alive():

@@ -21,7 +21,7 @@ from sqlalchemy.sql import table as sql_table
 from piiscan.inventory import schema
 from piiscan.inventory.history import CHUNK, EVENT_COLUMNS, PAIR_COLUMNS, pair_events, pi_pairs, write_run_totals
 from piiscan.inventory.migrations import migrate
-from piiscan.execution.parallel import FINDING_COLUMNS, PAIR_AT, PERSONAL, SUMMARY_COLUMNS
+from piiscan.execution.records import FINDING_COLUMNS, PAIR_AT, PERSONAL, SUMMARY_COLUMNS
 
 STALE_AFTER = timedelta(minutes=10)  # a lock without heartbeat for this long can be taken over
 COUNTERS = ("files_seen", "files_read", "files_unchanged", "files_error", "files_removed", "bytes_read",
@@ -196,12 +196,12 @@ class Inventory:
             pair_of = itemgetter(*PAIR_AT)
             for path, (facts, result) in batch.items():
                 file_id = ids[path]
-                found = result.get("findings") or []  # rows in FINDING_COLUMNS order (parallel.result_record)
+                found = result.get("findings") or []  # rows in FINDING_COLUMNS order (execution.records.result_record)
                 found_rows.extend((file_id, run_id) + r for r in found)
                 held, new = old.get(file_id, {}), pi_pairs(pair_of(r) for r in found if r[PERSONAL])
                 counts["new_pi"] += len(new.keys() - held.keys())
                 events.extend(pair_events(run_id, file_id, held, new))
-                if result.get("summary"):  # a row in SUMMARY_COLUMNS order (parallel.result_record)
+                if result.get("summary"):  # a row in SUMMARY_COLUMNS order (execution.records.result_record)
                     summaries.append((file_id, run_id) + result["summary"])
                 counts["findings"] += len(found)
                 counts["files_read"] += result["status"] in ("ok", "error") and result.get("read", True)

@@ -170,7 +170,8 @@ def scan_tasks(paths: list[Path]) -> Iterator[dict]:
 def from_scan(paths: list[Path], impact: Impact, key: bytes, jobs: int = 0, ner: bool = True,
               policy: Optional[str] = None, min_score: float = 0.5) -> None:
     """A fresh scan of the paths by the inventory's worker pool, without an inventory."""
-    from piiscan.execution.parallel import finding_dict, run
+    from piiscan.execution.parallel import run
+    from piiscan.execution.records import finding_dict
 
     settings = {"entities": None, "min_score": min_score, "ner": ner, "policy": policy, "key": key}
     for task, result in run(list(scan_tasks(paths)), settings, jobs=jobs):
