@@ -29,11 +29,11 @@ def load_key(key_file: Path | None = None) -> bytes:
         return from_env.encode("utf-8")
     path = key_file or default_key_file()
     if not path.exists():
-        _create_key(path)
+        create_key(path)
     return path.read_text(encoding="ascii").strip().encode("ascii")
 
 
-def _create_key(path: Path) -> None:
+def create_key(path: Path) -> None:
     """A new random key at `path`, all or nothing: written to a temporary file (0600)
     and hard-linked into place, so that a scan starting at the same moment finds no
     key file or a whole one (never an empty one: an empty key, other fingerprints),

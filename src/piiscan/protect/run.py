@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from cryptography.exceptions import InvalidTag
 
 from piiscan import __version__
-from piiscan.core.fingerprint import default_key_file, key_id, load_key
+from piiscan.core.fingerprint import create_key, default_key_file, key_id, load_key
 from piiscan.sources.readers import ReaderError
 from piiscan.protect.manifest import MANIFEST_NAME, FileEntry, Manifest, sha256
 from piiscan.protect.operators import Redactor, Unredactor
@@ -39,10 +39,7 @@ def read_key(key_file: Optional[Path], create: bool) -> bytes:
     if not key_file.exists():
         if not create:
             raise RedactUsageError(f"no such key file: {key_file}")
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(os.urandom(32).hex() + "\n")
+        create_key(key_file)  # the fingerprint key's way: all or nothing, 0600
     key = key_file.read_bytes().strip()
     if not key:
         raise RedactUsageError(f"empty key file: {key_file}")
