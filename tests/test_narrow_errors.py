@@ -46,6 +46,7 @@ def test_sampling_a_missing_table_is_a_database_error(tmp_path):
 
 def test_public_url_hides_the_password_and_survives_a_bad_port():
     assert "secret" not in public_url("postgresql://u:secret@db.example/inv")
+    assert "secret" not in public_url("postgresql://u@db.example/inv?password=secret")  # one hider for both
     assert public_url("postgresql://u:secret@db.example:notaport/inv") == "postgresql://…"
 
 

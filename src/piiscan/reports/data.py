@@ -39,9 +39,12 @@ class ReportError(Exception):
 
 
 def public_url(url: str) -> str:
-    """The inventory URL without its password."""
+    """The inventory URL without its password (in the address or the query), as
+    database sources are shown."""
+    from piiscan.sources.readers.sql import shown_url
+
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return shown_url(make_url(url))
     except (ArgumentError, ValueError):  # not a URL SQLAlchemy parses (a bad port): the scheme only
         return url.split("://", 1)[0] + "://…"
 
