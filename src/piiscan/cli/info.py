@@ -36,16 +36,23 @@ def recognizers(folder: Optional[Path] = recognizers_option()) -> None:
 
 @app.command("eval")
 def eval_command(
-    dataset: Path = typer.Argument(..., help='JSONL: {"text", "entities": [{"type","start","end"}]}.'),
+    dataset: Optional[Path] = typer.Argument(None, help='JSONL: {"text", "entities": [{"type","start","end"}]}.'),
+    tables: Optional[Path] = typer.Option(None, "--tables", help="Score column inference on a folder of labelled "
+                                          "tables with its gold.jsonl (benchmarks/tables/holdout)."),
     entities: Optional[str] = typer.Option(None, "--entities", help="Types to score (default: those in the dataset)."),
     min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
     recognizers: Optional[Path] = recognizers_option(),
 ) -> None:
-    """Precision, recall and F1 per entity type, exact-span and overlap."""
+    """Precision, recall and F1 per entity type, exact-span and overlap; or, with
+    --tables, per labelled table value."""
     use_recognizers(recognizers)
     import json
 
+    if tables is not None:
+        return _eval_tables(tables, min_score, as_json)
+    if dataset is None:
+        raise UsageError("give a dataset (JSONL) or --tables FOLDER")
     from piiscan.detect.engine import Detector, build_analyzer
     from piiscan.detect.evaluate import evaluate, load_dataset
 
@@ -69,6 +76,38 @@ def eval_command(
         table.add_row(entity, str(e["gold"]), str(e["predicted"]), *(f"{e[k]:.3f}" for k in ("precision", "recall", "f1")),
                       *(f"{o[k]:.3f}" for k in ("precision", "recall", "f1")))
     Console().print(table)
+
+
+def _eval_tables(folder: Path, min_score: float, as_json: bool) -> None:
+    import json
+
+    from piiscan.core.fingerprint import Fingerprinter
+    from piiscan.detect.engine import Detector, build_analyzer
+    from piiscan.pipeline.evaluate_tables import evaluate_tables
+    from piiscan.pipeline.scanner import Scanner
+
+    if not folder.is_dir():
+        raise UsageError(f"no such folder: {folder}")
+    scanner = Scanner(Detector(build_analyzer(), min_score=min_score), Fingerprinter(b"piiscan eval --tables"))
+    try:
+        figures = evaluate_tables(scanner, folder)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    if as_json:
+        typer.echo(json.dumps(figures, ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"{folder}: {len(list(folder.glob('t*')))} tables")
+    for column in ("entity", "gold", "predicted", "precision", "recall", "f1"):
+        table.add_column(column, justify="right" if column != "entity" else "left")
+    for entity, f in figures.items():
+        if entity not in ("files", "errors"):
+            table.add_row(entity, str(f["gold"]), str(f["predicted"]),
+                          *(f"{f[k]:.3f}" for k in ("precision", "recall", "f1")))
+    Console().print(table)
+    for name, counts in figures["files"].items():
+        typer.echo(f"{name}: {counts['missed']} missed, {counts['false']} false")
+    for error in figures["errors"]:
+        typer.echo(f"error: {error}")
 
 
 @app.command("readers")

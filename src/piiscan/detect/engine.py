@@ -187,6 +187,20 @@ class Detector:
         self._tagger = TaggerEntities(nlp) if nlp is not None and TaggerEntities.usable(nlp) else None
         self.entities = sorted({r.supported_entities[0] for r in self._patterns} | set(self._nlp_entities))
         self._under_header: dict[str, frozenset[int]] = {}
+        self._headers = {}  # entity -> a header naming it (its first context word)
+        for r in self._patterns:
+            if r.spec.context:
+                self._headers.setdefault(r.supported_entities[0], r.spec.context[0])
+
+    @property
+    def rank(self) -> dict[str, int]:
+        """Entity type -> its priority when spans overlap (resolve_overlaps)."""
+        return self._rank
+
+    def header_for(self, entity: str) -> Optional[str]:
+        """A column header that names `entity`: column inference runs the recognizers
+        over a column's values as if under it, once the values say what the column is."""
+        return self._headers.get(entity)
 
     def _run_under(self, header: str) -> frozenset[int]:
         """Recognizers (by id) worth running on every cell under this header: a table

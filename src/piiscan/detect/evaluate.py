@@ -56,7 +56,7 @@ def _matches(gold: list[Span], pred: list[Span], overlap: bool) -> int:
     return matched
 
 
-def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
     precision = tp / n_pred if n_pred else 0.0
     recall = tp / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -84,7 +84,7 @@ def score(gold_docs: Iterable[Iterable[Span]], pred_docs: Iterable[Iterable[Span
             totals[t]["pred"] += len(p)
             totals[t]["exact"] += _matches(g, p, overlap=False)
             totals[t]["overlap"] += _matches(g, p, overlap=True)
-    return {t: {"exact": _prf(c["exact"], c["pred"], c["gold"]), "overlap": _prf(c["overlap"], c["pred"], c["gold"])}
+    return {t: {"exact": prf(c["exact"], c["pred"], c["gold"]), "overlap": prf(c["overlap"], c["pred"], c["gold"])}
             for t, c in sorted(totals.items())}
 
 

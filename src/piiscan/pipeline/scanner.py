@@ -13,6 +13,7 @@ from piiscan.classify.masking import mask
 from piiscan.core.errors import safe_reason
 from piiscan.core.model import Detection, FileError, FileResult, Finding, TextUnit
 from piiscan.classify.policy import Policy, default_policy
+from piiscan.pipeline.tables import TableStage
 from piiscan.sources.readers import ReaderError, reader_for
 from piiscan.sources.walk import Problem, shown as shown_path, walk
 from piiscan.detect.recognizer import ValidatedPatternRecognizer
@@ -88,11 +89,15 @@ class Scanner:
 
     def _classified(self, shown: str, units: Callable[[], Iterable[TextUnit]], classifier: FileClassifier,
                     result: FileResult) -> Iterator[list[Finding]]:
-        """Findings ready after each unit. Only reading is guarded: a failure of
+        """Findings ready after each unit (a table's cells once their column is
+        decided: piiscan.pipeline.tables). Only reading is guarded: a failure of
         detection or classification is a bug of ours and propagates (exit 70)."""
+        tables = TableStage(self.detector)
         for unit in _guarded(shown, units, result):
-            detections = self.detector.detect(unit.text, header=unit.header)
-            yield classifier.add(unit, list(self.findings(shown, unit, detections)))
+            for ready, detections in tables.feed(unit, self.detector.detect(unit.text, header=unit.header)):
+                yield classifier.add(ready, list(self.findings(shown, ready, detections)))
+        for ready, detections in tables.finish():  # what a reader's error cut short is classified too
+            yield classifier.add(ready, list(self.findings(shown, ready, detections)))
 
     def scan(self, paths: Iterable[Path], emit: Emit | None = None, **rules) -> Iterator[FileResult]:
         """Every file under `paths` (the one walker, its `rules`: include, exclude,

@@ -33,11 +33,12 @@ from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 from presidio_anonymizer.operators import Operator, OperatorType
 
-from piiscan.detect.engine import Detector
+from piiscan.detect.engine import Detector, resolve_overlaps
 from piiscan.core.fingerprint import Fingerprinter
 from piiscan.classify.masking import mask
 from piiscan.core.model import Detection
 from piiscan.core.registry import OPERATORS
+from piiscan.protect.known import KnownValues
 from piiscan.classify.classifier import value_tier
 from piiscan.classify.policy import Policy
 from piiscan.core.tiers import is_personal
@@ -164,6 +165,7 @@ class Redactor:
     operator: Optional[str] = None  # --operator: overrides the profile's operators
     counts: Counter = field(default_factory=Counter)
     produced: set = field(default_factory=set)  # replacement texts: verification ignores them
+    known: KnownValues = field(default_factory=KnownValues)  # the current file's column findings
 
     def __post_init__(self):
         self.keys = Keys(self.key)
@@ -216,9 +218,16 @@ class Redactor:
             operators={detection.entity_type: self._config(operator, detection)})
         return result.text
 
+    def detect(self, text: str, header: Optional[str] = None) -> list[Detection]:
+        """The detector's findings plus the values column inference found in this
+        file's tables (protect.known), wherever they occur."""
+        found = self.detector.detect(text, header=header)
+        extra = self.known.find(text)
+        return resolve_overlaps(found + extra, self.detector.rank) if extra else found
+
     def __call__(self, text: str, header: Optional[str] = None) -> list[Replacement]:
         replacements = []
-        for d in self.detector.detect(text, header=header):
+        for d in self.detect(text, header=header):
             operator = self.operator_for(d)
             if operator is None:
                 self.counts[(d.entity_type, "clear")] += 1

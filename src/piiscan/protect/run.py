@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidTag
 
 from piiscan import __version__
 from piiscan.core.fingerprint import create_key, default_key_file, key_id, load_key
-from piiscan.sources.readers import ReaderError
+from piiscan.sources.readers import ReaderError, reader_for
 from piiscan.protect.manifest import MANIFEST_NAME, FileEntry, Manifest, sha256
 from piiscan.protect.operators import Redactor, Unredactor
 from piiscan.protect.verify import name_findings, verify
@@ -165,6 +165,13 @@ def _write(src: Path, tmp: Path, writer, spans) -> None:
         raise
 
 
+def _learn(src: Path, redactor: Redactor) -> None:
+    """Column inference over the input's tables (protect.known): the names a column
+    decides on are then redacted, and verified, wherever they occur in the file."""
+    reader = reader_for(src)
+    redactor.known.learn(redactor.detector, reader.read(src) if reader else [])
+
+
 def _error(e: BaseException) -> str:
     if isinstance(e, (ReaderError, OutputRefused)):
         return str(e)
@@ -204,6 +211,7 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
         try:
             _checked_folder(dst, out)
             tmp = _temporary(dst)
+            _learn(src, redactor)
             _write(src, tmp, writer, redactor)
             entry.counts = redactor.take_counts()
             leaks = verify(tmp, writer, redactor)  # under its temporary name: an unverified copy is never in place

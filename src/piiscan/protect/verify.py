@@ -35,7 +35,7 @@ def verify(path: Path, writer: Writer, redactor: Redactor) -> list[Leak]:
             continue
         seen.add(key)
         seen_texts.add(unit.text)
-        for d in redactor.detector.detect(unit.text, header=unit.header):
+        for d in redactor.detect(unit.text, header=unit.header):
             if redactor.operator_for(d) is None or redactor.is_own_output(unit.text, d.start, d.end):
                 continue
             location, _, _ = unit_location(unit, d.start, d.end)
@@ -49,7 +49,7 @@ def safe_location(location: dict[str, Any], redactor: Redactor) -> dict[str, Any
     safe = {}
     for key, value in location.items():
         if isinstance(value, str) and value:
-            for d in sorted(redactor.detector.detect(value), key=lambda d: -d.start):
+            for d in sorted(redactor.detect(value), key=lambda d: -d.start):
                 if redactor.operator_for(d) is not None:
                     value = value[:d.start] + f"<{d.entity_type}>" + value[d.end:]
         safe[key] = value
@@ -58,4 +58,4 @@ def safe_location(location: dict[str, Any], redactor: Redactor) -> dict[str, Any
 
 def name_findings(path: Path, redactor: Redactor) -> list[str]:
     """Entity types in a file name (names are kept, so the user must rename)."""
-    return sorted({d.entity_type for d in redactor.detector.detect(path.stem) if redactor.operator_for(d)})
+    return sorted({d.entity_type for d in redactor.detect(path.stem) if redactor.operator_for(d)})

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import itertools
 from pathlib import Path
 from typing import Callable, ClassVar, Iterable, Iterator, Optional, Protocol
@@ -46,6 +48,8 @@ def detect_encoding(sample: bytes) -> str:
     except UnicodeDecodeError as e:
         if e.reason == "unexpected end of data":  # a character cut by the sample's end
             return "utf-8"
+    if _reads_as_chinese(sample):
+        return "gb18030"
     matches = from_bytes(sample)
     best = matches.best()
     if best is None:
@@ -54,6 +58,23 @@ def detect_encoding(sample: bytes) -> str:
     if gb is not None and gb.chaos <= best.chaos and gb.coherence >= best.coherence:
         best = gb
     return "gb18030" if best.encoding in _GB else best.encoding
+
+
+def _reads_as_chinese(sample: bytes) -> bool:
+    """Does the sample decode as GB18030 into mostly common Chinese characters? A
+    short GBK roster is otherwise often guessed as Thai or Korean by
+    charset-normalizer, which weighs all encodings alike."""
+    for cut in range(4):  # the sample may end inside a character
+        try:
+            text = sample[:len(sample) - cut].decode("gb18030")
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return False
+    wide = [c for c in text if ord(c) > 0x7F]
+    return bool(wide) and sum("\u4e00" <= c <= "\u9fa5" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+                              for c in wide) >= 0.9 * len(wide)
 
 
 def check_ooxml(path: Path, kind: str) -> None:
@@ -83,11 +104,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
+_DIGIT_RUN = re.compile(r"[0-9]{6}")
+
+
 def looks_like_header(row: list[str]) -> bool:
     """A row of labels: every non-empty cell has a letter and no long digit run."""
     cells = [c for c in row if c.strip()]
-    return bool(cells) and all(any(ch.isalpha() for ch in c) and not any(
-        c[i:i + 6].isdigit() for i in range(len(c))) for c in cells)
+    # (a slice at the end of a cell is shorter than six: 电话2 is a label, 13800138000 is not)
+    return bool(cells) and all(any(ch.isalpha() for ch in c) and not _DIGIT_RUN.search(c) for c in cells)
 
 
 HEADER_SEARCH_ROWS = 5  # a title, a date line, a blank merged row… then the header
