@@ -1,0 +1,1 @@
+"""Column inference: what a table column holds, from its header and its values."""
