@@ -190,8 +190,11 @@ def ner_stage(size: int, repeats: int) -> dict:
     identifiers = Detector(analyzer, entities=sorted({s.entity for s in load_specs() if s.id in IDENTIFIER_IDS}))
     names = Detector(analyzer, entities=["PERSON", "CN_ADDRESS", "ORGANIZATION"])
     names.detect(document[:2000])
+    accurate = Detector(analyzer, entities=["PERSON", "CN_ADDRESS", "ORGANIZATION"], ner="accurate")
+    accurate.detect(document[:2000])  # loads LAC's ONNX model
     stages = {"identifier stage": lambda: identifiers.detect(document),
-              "NER stage (Detector: PERSON, CN_ADDRESS, ORGANIZATION)": lambda: names.detect(document),
+              "NER stage, --ner fast (Detector: PERSON, CN_ADDRESS, ORG.)": lambda: names.detect(document),
+              "NER stage, --ner accurate (+ LAC's second opinion)": lambda: accurate.detect(document),
               "spaCy pipeline alone (nlp.pipe, tagger + entity_ruler)": lambda: list(
                   nlp.pipe(document.splitlines(), batch_size=256))}
     chars = len(document)

@@ -81,3 +81,18 @@ def main() -> None:
         print("".join(frames).rstrip(), file=sys.stderr)
         error_line(f"internal error, please report it: {safe_reason(e)}")
         sys.exit(EXIT_INTERNAL)
+
+
+NER_HELP = ("fast: our tagger on prose (the default of scan); accurate: the tagger checked and completed by "
+            "Baidu LAC's names (the default of redact, about ten times slower); off: the rules only.")
+
+
+def resolve_ner(ner: str, no_ner: bool) -> bool | str:
+    """--ner fast|accurate|off (and --no-ner, the older spelling of off), as the
+    Detector and the inventory's settings take it: True, "accurate" or False."""
+    if no_ner:
+        return False
+    choice = ner.strip().lower()
+    if choice not in ("fast", "accurate", "off"):
+        raise UsageError(f"--ner must be fast, accurate or off, not {ner!r}")
+    return {"fast": True, "off": False}.get(choice, choice)

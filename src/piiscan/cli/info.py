@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from piiscan.cli.app import UsageError, app
+from piiscan.cli.app import NER_HELP, UsageError, app, resolve_ner
 from piiscan.cli.plugins import recognizers_option, use_recognizers
 
 
@@ -42,6 +42,7 @@ def eval_command(
     entities: Optional[str] = typer.Option(None, "--entities", help="Types to score (default: those in the dataset)."),
     min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    ner_choice: str = typer.Option("fast", "--ner", help=NER_HELP),
     recognizers: Optional[Path] = recognizers_option(),
 ) -> None:
     """Precision, recall and F1 per entity type, exact-span and overlap; or, with
@@ -63,7 +64,8 @@ def eval_command(
     except ValueError as e:
         raise UsageError(str(e)) from None
     wanted = [e.strip().upper() for e in entities.split(",")] if entities else None
-    figures = evaluate(Detector(build_analyzer(), min_score=min_score), examples, wanted)
+    figures = evaluate(Detector(build_analyzer(), min_score=min_score, ner=resolve_ner(ner_choice, False)),
+                       examples, wanted)
     if as_json:
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=1))
         return

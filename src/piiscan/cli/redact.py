@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from piiscan.cli.app import UsageError, app, err, error_line
+from piiscan.cli.app import NER_HELP, UsageError, app, err, error_line, resolve_ner
 from piiscan.cli.plugins import recognizers_option, use_recognizers
 
 
@@ -24,6 +24,8 @@ def redact(
     min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0, help="Redact findings scoring at least this."),
     policy: Optional[Path] = typer.Option(None, "--policy", help="A policy YAML overlaying the default."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No line per file written."),
+    ner_choice: str = typer.Option("accurate", "--ner", help=NER_HELP),
+    no_ner: bool = typer.Option(False, "--no-ner", help="The same as --ner off: the rules only."),
     recognizers: Optional[Path] = recognizers_option(),
 ) -> None:
     """Write masked or pseudonymised copies in the same format, verified to leak nothing.
@@ -44,7 +46,8 @@ def redact(
     try:
         active_profile = load_profile(profile, active_policy)
         key = run.read_key(key_file, create=True)
-        redactor = Redactor(Detector(min_score=min_score), active_profile, active_policy, key, operator)
+        detector = Detector(min_score=min_score, ner=resolve_ner(ner_choice, no_ner))
+        redactor = Redactor(detector, active_profile, active_policy, key, operator)
         outcome = run.redact(inputs, out, redactor,
                              progress=(lambda line: None) if quiet else (lambda line: err.print(line, markup=False,
                                                                                                  highlight=False)))

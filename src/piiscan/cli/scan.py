@@ -11,7 +11,8 @@ import typer
 from rich.table import Table
 
 from piiscan.cli.plugins import recognizers_option, use_recognizers
-from piiscan.cli.app import EXIT_CLEAN, EXIT_FINDINGS, UsageError, parse_entities, app, err, error_line
+from piiscan.cli.app import (EXIT_CLEAN, EXIT_FINDINGS, NER_HELP, UsageError, app, err, error_line, parse_entities,
+                             resolve_ner)
 
 
 @app.command()
@@ -26,8 +27,8 @@ def scan(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary table."),
     policy: Optional[Path] = typer.Option(None, "--policy", help="A policy YAML overlaying the default "
                                           "(also $PIISCAN_POLICY)."),
-    ner: bool = typer.Option(True, "--ner/--no-ner", help="Run the NER model on prose (names, addresses, "
-                             "organisations); --no-ner keeps the faster rules only."),
+    ner_choice: str = typer.Option("fast", "--ner", help=NER_HELP),
+    no_ner: bool = typer.Option(False, "--no-ner", help="The same as --ner off: the rules only."),
     inventory: Optional[str] = typer.Option(None, "--inventory", help="Record the scan in an inventory database "
                                             "(sqlite:///piiscan.db, postgresql://…); see docs/inventory.md."),
     incremental: bool = typer.Option(False, "--incremental", help="Inventory: skip files whose size, mtime and "
@@ -45,6 +46,7 @@ def scan(
 ) -> None:
     """Scan files, folders and databases; print a summary and write one finding per line."""
     use_recognizers(recognizers)
+    ner = resolve_ner(ner_choice, no_ner)
     from piiscan.pipeline.databases import split_targets
     from piiscan.sources.readers import ReaderError
 

@@ -48,8 +48,14 @@ def plausible_ner_span(entity_type: str, value: str) -> bool:
     if "*" in value or not value:
         return False
     if entity_type == "PERSON":
-        return len(value) >= 2 and bool(NAME_CHARACTERS.fullmatch(value)) and value not in ROLE_WORDS
+        return (len(value) >= 2 and bool(NAME_CHARACTERS.fullmatch(value)) and value not in ROLE_WORDS
+                and not _TITLE.fullmatch(value))
     return True
+
+
+# Titles the model takes for people (市长, 科科长, 总经理): a title alone, or after the
+# name of a place or unit without a surname (市长, 科科长), is no name.
+_TITLE = re.compile("[\u4e00-\u9fff]{0,3}(?:长|经理|主任|总监|主席|秘书|总裁|会计|出纳|董事|监事|行长)")
 
 
 def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
