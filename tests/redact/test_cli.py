@@ -21,6 +21,7 @@ from piiscan.core.fingerprint import key_id
 from piiscan.sources.readers.text import TextReader
 from piiscan.protect import run
 from piiscan.protect.manifest import MANIFEST_NAME
+from piiscan.protect.operators import apply
 from piiscan.protect.verify import verify
 from piiscan.protect.writers import writer_for
 
@@ -215,3 +216,34 @@ def test_a_file_name_holding_pi_is_warned_about(tmp_path, planted, make_redactor
 
 
 KEEP_LINE = "年度对账说明\n"
+
+
+class FieldByFieldWriter:
+    """A third-party writer that asks for the spans of each field of a `label：value`
+    line on its own, while verification reads whole lines: a name after 联系人： is
+    only seen on the second look."""
+
+    name: ClassVar[str] = "fields"
+    suffixes: ClassVar[tuple[str, ...]] = (".txt",)
+    reversible: ClassVar[bool] = True
+
+    def write(self, src, dst, spans):
+        lines = []
+        for line in src.read_text(encoding="utf-8").splitlines():
+            fields = line.split("：")
+            lines.append("：".join(apply(f, spans(f, None)) for f in fields))
+        dst.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def units(self, path):
+        return TextReader().read(path)
+
+
+def test_what_verification_finds_is_redacted_in_a_second_pass(tmp_path, make_redactor):
+    src = tmp_path / "记录.txt"
+    src.write_text("联系人：鲍雨桐\n备注：已与鲍雨桐核对，订单DD2024120501\n", encoding="utf-8")
+    outcome = run.redact([src], tmp_path / "out", make_redactor("mask"), writers=lambda path: FieldByFieldWriter())
+    assert outcome.exit_code == 0, outcome.messages
+    copy = (tmp_path / "out" / "记录.txt").read_text(encoding="utf-8")
+    assert "鲍雨桐" not in copy and "DD2024120501" in copy
+    entry = outcome.manifest.files[0]
+    assert entry.verified and entry.second_pass == 1 and entry.counts == {"PERSON": {"mask": 2}}

@@ -92,16 +92,18 @@ def _downgrade_to_v1(url: str) -> None:
         conn.execute(text("drop table pi_events"))
         conn.execute(text("drop table run_totals"))
         conn.execute(text("drop index files_last_run"))
-        conn.execute(text("delete from schema_version where version = 2"))
+        conn.execute(text("drop table shared_values"))
+        conn.execute(text("drop table shares"))
+        conn.execute(text("delete from schema_version where version >= 2"))
     store.close()
 
 
 def test_existing_inventory_migrates_with_its_current_state(inventory):
     _downgrade_to_v1(inventory.url)
-    store = Inventory(inventory.url)  # applies step 2
+    store = Inventory(inventory.url)  # applies steps 2 and 3
     with store.engine.connect() as conn:
         assert conn.execute(select(schema.schema_version.c.version).order_by(
-            schema.schema_version.c.version.desc())).scalar() == LATEST == 2
+            schema.schema_version.c.version.desc())).scalar() == LATEST == 3
         fi = schema.findings
         held = set(conn.execute(select(fi.c.file_id, fi.c.entity_type, fi.c.fingerprint).where(fi.c.personal)).all())
         e = schema.pi_events

@@ -85,7 +85,8 @@ def test_postgres_inventory_from_before_v2_migrates(tmp_path, pg_schema):  # noq
     store = Inventory(url, name)
     with store.engine.begin() as conn:
         for statement in ("drop table {}.pi_events", "drop table {}.run_totals", "drop index {}.files_last_run",
-                          "delete from {}.schema_version where version = 2"):
+                          "drop table {}.shared_values", "drop table {}.shares",
+                          "delete from {}.schema_version where version >= 2"):
             conn.execute(text(statement.format(f'"{name}"')))
     store.close()
     store = Inventory(url, name)

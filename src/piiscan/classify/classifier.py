@@ -29,7 +29,16 @@ def record_key(location: dict[str, Any]) -> tuple:
     if cell:
         where["row"] = int(_ROW_OF_CELL.match(cell).group(1))
     where.pop("column", None)
-    return tuple(sorted(where.items()))
+    return tuple(sorted((k, _hashable(v)) for k, v in where.items()))
+
+
+def _hashable(value: Any) -> Any:
+    """A database row's key ({"id": 7}) as a tuple: locations are dict keys here."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value
 
 
 def column_key(location: dict[str, Any]) -> Optional[tuple]:
@@ -44,7 +53,7 @@ def column_key(location: dict[str, Any]) -> Optional[tuple]:
     elif "column" not in where or "row" not in where:
         return None
     where.pop("row", None)
-    return tuple(sorted(where.items()))
+    return tuple(sorted((k, _hashable(v)) for k, v in where.items()))
 
 
 def value_tier(policy: Policy, entity_type: str, metadata: dict[str, Any]) -> Tier:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from collections import Counter
 from typing import List, Optional
 
 import typer
@@ -25,6 +26,10 @@ def redact(
     policy: Optional[Path] = typer.Option(None, "--policy", help="A policy YAML overlaying the default."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No line per file written."),
     ner_choice: str = typer.Option("accurate", "--ner", help=NER_HELP),
+    recipient: str = typer.Option("", "--recipient", help="Who receives the copies (工商银行朝阳支行): recorded "
+                                  "with the people in them in the sharing register."),
+    register: Optional[str] = typer.Option(None, "--inventory", help="The inventory that holds the sharing register "
+                                           "(default: $PIISCAN_REGISTER, else sharing.db beside the key)."),
     no_ner: bool = typer.Option(False, "--no-ner", help="The same as --ner off: the rules only."),
     recognizers: Optional[Path] = recognizers_option(),
 ) -> None:
@@ -55,13 +60,48 @@ def redact(
         raise UsageError(str(e)) from None
     for line in outcome.messages:
         error_line(line)
+    code = _record_share(outcome, register, recipient, out, redactor)
     files = outcome.manifest.files
     print(f"written and verified: {sum(1 for f in files if f.verified)}   "
           f"failed verification: {sum(1 for f in files if f.verified is False)}   "
           f"not redacted: {sum(1 for f in files if f.error)}   "
           f"skipped (unsupported type, not copied): {len(outcome.manifest.skipped)}", file=sys.stderr)
     err.print(f"manifest: {outcome.manifest_path}", markup=False, highlight=False)
-    raise typer.Exit(outcome.exit_code)
+    raise typer.Exit(code)
+
+
+def _record_share(outcome, register: Optional[str], recipient: str, out: Path, redactor) -> int:
+    """The run's copies into the sharing register; a register that cannot be written
+    is an error of the run (exit 4): the record of provision is a duty."""
+    import os
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from piiscan import __version__
+    from piiscan.core.errors import safe_reason
+    from piiscan.core.fingerprint import Fingerprinter, default_key_file, load_key
+    from piiscan.inventory import Inventory
+    from piiscan.inventory.sharing import record_share
+    from piiscan.protect import run
+    from piiscan.sources.walk import shown
+
+    url = register or os.environ.get("PIISCAN_REGISTER") or f"sqlite:///{default_key_file().parent / 'sharing.db'}"
+    fingerprint = Fingerprinter(load_key())  # the scan's key: locate finds the shares of a person
+    copies = [(copy, Counter({(e, fingerprint(e, value), how): n for (e, value, how), n in counts.items()}))
+              for copy, counts in outcome.shared]
+    try:
+        if url.startswith("sqlite:///"):
+            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        store = Inventory(url)
+        try:
+            record_share(store, recipient or "(not given)", redactor.profile.profile, redactor.operator, shown(out),
+                         copies, __version__)
+        finally:
+            store.close()
+    except (SQLAlchemyError, OSError, ImportError, RuntimeError) as e:
+        error_line(f"the sharing register could not be written: {safe_reason(e)}")
+        return outcome.exit_code or run.EXIT_ERRORS
+    return outcome.exit_code
 
 
 @app.command()
@@ -84,6 +124,40 @@ def unredact(
         error_line(line)
     err.print(f"manifest: {outcome.manifest_path}", markup=False, highlight=False)
     raise typer.Exit(outcome.exit_code)
+
+
+def _record_share(outcome, register: Optional[str], recipient: str, out: Path, redactor) -> int:
+    """The run's copies into the sharing register; a register that cannot be written
+    is an error of the run (exit 4): the record of provision is a duty."""
+    import os
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from piiscan import __version__
+    from piiscan.core.errors import safe_reason
+    from piiscan.core.fingerprint import Fingerprinter, default_key_file, load_key
+    from piiscan.inventory import Inventory
+    from piiscan.inventory.sharing import record_share
+    from piiscan.protect import run
+    from piiscan.sources.walk import shown
+
+    url = register or os.environ.get("PIISCAN_REGISTER") or f"sqlite:///{default_key_file().parent / 'sharing.db'}"
+    fingerprint = Fingerprinter(load_key())  # the scan's key: locate finds the shares of a person
+    copies = [(copy, Counter({(e, fingerprint(e, value), how): n for (e, value, how), n in counts.items()}))
+              for copy, counts in outcome.shared]
+    try:
+        if url.startswith("sqlite:///"):
+            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        store = Inventory(url)
+        try:
+            record_share(store, recipient or "(not given)", redactor.profile.profile, redactor.operator, shown(out),
+                         copies, __version__)
+        finally:
+            store.close()
+    except (SQLAlchemyError, OSError, ImportError, RuntimeError) as e:
+        error_line(f"the sharing register could not be written: {safe_reason(e)}")
+        return outcome.exit_code or run.EXIT_ERRORS
+    return outcome.exit_code
 
 
 # report, diff, locate, impact: compliance reports on the inventory (piiscan.reports.cli)

@@ -41,8 +41,10 @@ def _open(url: str):
 
 def report(
     inventory: str = typer.Option(..., "--inventory", help="The inventory database URL."),
-    fmt: str = typer.Option(..., "--format", "-f", help="xlsx, csv (a folder of CSV files), json or html."),
-    out: Path = typer.Option(..., "--out", "-o", help="The file to write (a folder for csv)."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="xlsx, csv (a folder of CSV files), json or html."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="The file to write (a folder for csv)."),
+    sharing: bool = typer.Option(False, "--sharing", help="List the sharing register instead: every redact run, "
+                                 "its recipient, copies, people and the fields shown in clear (--format json: as JSON)."),
     run: Optional[int] = typer.Option(None, "--run", help="Only the files this run read or recorded."),
     since: Optional[int] = typer.Option(None, "--since", help="Only the files read or recorded after this run."),
     retention: str = typer.Option("5y", "--retention", help="Flag PI files not modified for longer "
@@ -59,6 +61,10 @@ def report(
 
     from piiscan.core.registry import REPORT_EXPORTERS
 
+    if sharing:
+        raise typer.Exit(_sharing_report(inventory, fmt, out))
+    if fmt is None or out is None:
+        raise _usage("report needs --format and --out (or --sharing)")
     if fmt not in REPORT_EXPORTERS:
         raise _usage(f"unknown format {fmt!r}; use one of {', '.join(REPORT_EXPORTERS)}")
     if lang not in ("both", "zh", "en"):
@@ -171,6 +177,7 @@ def locate(
     from rich.table import Table
 
     from piiscan.core.fingerprint import load_key
+    from piiscan.inventory.sharing import shares_of
     from piiscan.reports.locate import LocateError, fingerprints, locate as find
 
     wanted = [(kind, value) for kind, values in (("id", id_number), ("phone", phone), ("card", card),
@@ -185,11 +192,12 @@ def locate(
     store = _open(inventory)
     try:
         places = list(find(store, targets))
+        shares = list(shares_of(store, targets))
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps({"places": places, "files": len({p["path"] for p in places})}, ensure_ascii=False,
-                              indent=1))
+        typer.echo(json.dumps({"places": places, "files": len({p["path"] for p in places}), "shared": shares},
+                              ensure_ascii=False, indent=1))
     elif places:
         table = Table(title="piiscan locate")
         for column in ("path", "location", "matched by", "entity", "masked", "tier", "same record 同一记录"):
@@ -199,11 +207,62 @@ def locate(
                           f"{p['jrt0171']}/{p['jrt0197']}" + (" 敏感" if p["pipl_sensitive"] else ""),
                           ", ".join(f"{r['entity_type']} {r['masked']}" for r in p["same_record"]))
         Console(width=220).print(table)
+    if shares and not as_json:
+        _print_shares(shares)
     files = len({p["path"] for p in places})
     if not as_json:
         typer.echo(f"found in {files} files or tables, {len(places)} places" if places else
                    "not found in the inventory", err=True)
-    raise typer.Exit(1 if places else 0)
+        if shares:
+            typer.echo(f"shared {len({s['id'] for s in shares})} times (sharing register)", err=True)
+    raise typer.Exit(1 if places or shares else 0)
+
+
+def _sharing_report(inventory: str, fmt: Optional[str], out: Optional[Path]) -> int:
+    """`report --sharing`: the register as a table, or JSON (to --out or standard output).
+    Exit 1 when something was shared, 0 when the register is empty."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from piiscan.inventory.sharing import register
+
+    if fmt not in (None, "json"):
+        raise _usage("report --sharing writes a table, or JSON with --format json")
+    store = _open(inventory)
+    try:
+        shares = register(store)
+    finally:
+        store.close()
+    if fmt == "json":
+        text = json.dumps({"shares": shares}, ensure_ascii=False, indent=1)
+        if out:
+            out.write_text(text + "\n", encoding="utf-8")
+        else:
+            typer.echo(text)
+        return 1 if shares else 0
+    table = Table(title="sharing register 个人信息对外提供记录")
+    for column in ("#", "when", "recipient", "profile", "copies", "values", "in clear 明文提供"):
+        table.add_column(column, overflow="fold")
+    for s in shares:
+        table.add_row(str(s["id"]), s["created_at"], s["recipient"], s["profile"], str(s["files"]), str(s["values"]),
+                      ", ".join(f"{e} {n}" for e, n in sorted(s["in_clear"].items())) or "none")
+    Console(width=200).print(table)
+    return 1 if shares else 0
+
+
+def _print_shares(shares: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="shared with 提供给第三方")
+    for column in ("when", "recipient", "profile", "copy", "entity", "shown as"):
+        table.add_column(column, overflow="fold")
+    for s in shares:
+        table.add_row(s["created_at"], s["recipient"], s["profile"], s["file"], s["entity_type"],
+                      "clear 明文" if s["shown"] == "clear" else s["shown"])
+    Console(width=220).print(table)
 
 
 def impact(

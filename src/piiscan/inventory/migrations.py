@@ -40,9 +40,15 @@ def _v2_history(conn: Connection) -> None:
                pairs.c.jrt0197, pairs.c.sensitive == 1, pairs.c.masked)))
 
 
+def _v3_sharing(conn: Connection) -> None:
+    """shares and shared_values: the sharing register of `redact --recipient`."""
+    schema.metadata.create_all(conn, tables=[schema.shares, schema.shared_values])
+
+
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "runs, files, findings, file_summaries, scan_lock", _v1_initial),
     (2, "pi_events, run_totals (history for diffs and trends), files_last_run index", _v2_history),
+    (3, "shares, shared_values (the sharing register)", _v3_sharing),
 ]
 LATEST = STEPS[-1][0]
 

@@ -129,6 +129,33 @@ run_totals = Table(
     Column("files_error", Integer, nullable=False),  # files now in status error
 )
 
+# The sharing register (schema version 3): what each redact run gave to whom (PIPL
+# Art. 23's record of provision to third parties). A person is a keyed fingerprint,
+# never a value; `shown` says how the recipient got each field: clear, or the operator.
+shares = Table(
+    "shares", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", String(32), nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("profile", String(255), nullable=False),
+    Column("operator", String(32)),
+    Column("out", Text, nullable=False),  # the --out folder, as shown
+    Column("files", Integer, nullable=False),  # copies written and verified
+    Column("tool_version", String(32), nullable=False),
+)
+
+shared_values = Table(
+    "shared_values", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("share_id", Integer, ForeignKey("shares.id", ondelete="CASCADE"), nullable=False),
+    Column("file", Text, nullable=False),  # the copy, as shown
+    Column("entity_type", String(64), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("shown", String(32), nullable=False),  # clear | mask | pseudonymize | …
+    Column("count", Integer, nullable=False),
+)
+Index("shared_values_fingerprint", shared_values.c.fingerprint)
+
 scan_lock = Table(
     "scan_lock", metadata,
     Column("id", Integer, primary_key=True),  # always 1: one writer per inventory

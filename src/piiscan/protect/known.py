@@ -34,9 +34,20 @@ class KnownValues:
             found = detector.detect(unit.text, header=unit.header) if table_position(unit.location) else []
             self._keep(stage.feed(unit, found))
         self._keep(stage.finish())
+        self._compile()
+
+    def add(self, value: str, entity: str, score: float) -> None:
+        """One more value to find everywhere (what verification found in a first copy)."""
+        if len(value.strip()) >= 2 and value not in self.values:
+            self.values[value] = (entity, score)
+            self._compile()
+
+    def _compile(self) -> None:
         if 0 < len(self.values) <= MAX_PATTERN:
             ordered = sorted(self.values, key=len, reverse=True)  # 欧阳娜娜 before 欧阳
             self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
+        else:
+            self._pattern = None
 
     def _keep(self, ready) -> None:
         for _, detections in ready:

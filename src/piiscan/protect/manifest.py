@@ -33,6 +33,7 @@ class FileEntry:
     leaks: list[str] = field(default_factory=list)  # entity and location, never the value
     name_holds: list[str] = field(default_factory=list)  # entity types in the file name (kept as is)
     unchecked: list[str] = field(default_factory=list)  # what verification cannot read (scanned pages, pictures)
+    second_pass: int = 0  # values verification found in the first copy, redacted by writing it again
     error: Optional[str] = None
 
 

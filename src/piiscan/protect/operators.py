@@ -166,6 +166,9 @@ class Redactor:
     counts: Counter = field(default_factory=Counter)
     produced: set = field(default_factory=set)  # replacement texts: verification ignores them
     known: KnownValues = field(default_factory=KnownValues)  # the current file's column findings
+    # (entity, canonical value, clear or the operator) of the personal values written to
+    # the current copy, for the sharing register; in memory only, fingerprinted there
+    shared: Counter = field(default_factory=Counter)
 
     def __post_init__(self):
         self.keys = Keys(self.key)
@@ -231,9 +234,12 @@ class Redactor:
             operator = self.operator_for(d)
             if operator is None:
                 self.counts[(d.entity_type, "clear")] += 1
+                if is_personal(value_tier(self.policy, d.entity_type, d.metadata)):
+                    self.shared[(d.entity_type, d.canonical, "clear")] += 1  # the profile shows it
                 continue
             new = self.replacement(d, operator)
             self.counts[(d.entity_type, operator)] += 1
+            self.shared[(d.entity_type, d.canonical, operator)] += 1
             # a rule that returns the value itself (a policy mask `none`) must not
             # teach verification to ignore that value
             if new and new != d.value and new not in self.produced:
@@ -244,6 +250,10 @@ class Redactor:
 
     def take_counts(self) -> dict[str, dict[str, int]]:
         return take_counts(self.counts)
+
+    def take_shared(self) -> Counter:
+        shared, self.shared = self.shared, Counter()
+        return shared
 
     def is_own_output(self, text: str, start: int, end: int) -> bool:
         """Is text[start:end] inside something the redaction wrote itself (a

@@ -116,6 +116,9 @@ class Outcome:
     manifest_path: Path
     exit_code: int
     messages: list[str] = field(default_factory=list)  # one line each, no values
+    # per verified copy: (copy, Counter of (entity, canonical value, shown)) for the sharing register;
+    # in memory only, never written as such
+    shared: list = field(default_factory=list)
 
 
 def _make_folders(folder: Path) -> None:
@@ -165,6 +168,19 @@ def _write(src: Path, tmp: Path, writer, spans) -> None:
         raise
 
 
+def _second_pass(src: Path, tmp: Path, writer, redactor: Redactor, leaks) -> tuple[list, int]:
+    """What verification found in the copy (a name seen only on a second look, in
+    a sentence the first pass read differently) is added to the values found
+    everywhere, and the copy is written again from the input. Only what is still
+    there afterwards fails the file, with the part that holds it."""
+    for leak in leaks:
+        redactor.known.add(leak.value, leak.entity_type, leak.score)
+    redactor.take_counts()  # the first copy's counts are not the copy's
+    redactor.take_shared()
+    _write(src, tmp, writer, redactor)
+    return verify(tmp, writer, redactor), len({leak.value for leak in leaks})
+
+
 def _learn(src: Path, redactor: Redactor) -> None:
     """Column inference over the input's tables (protect.known): the names a column
     decides on are then redacted, and verified, wherever they occur in the file."""
@@ -206,6 +222,7 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
                         __version__, policy.policy, policy.version, redactor.detector.min_score,
                         clear=sorted(profile.clear), operators={} if redactor.operator else dict(profile.operators))
     messages, code = list(problems), EXIT_ERRORS if problems else EXIT_OK
+    shared: list = []
     for src, dst, writer, entry in _entries(pairs, writers, manifest):
         tmp = None
         try:
@@ -213,12 +230,15 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
             tmp = _temporary(dst)
             _learn(src, redactor)
             _write(src, tmp, writer, redactor)
-            entry.counts = redactor.take_counts()
             leaks = verify(tmp, writer, redactor)  # under its temporary name: an unverified copy is never in place
+            if leaks:
+                leaks, entry.second_pass = _second_pass(src, tmp, writer, redactor, leaks)
+            entry.counts = redactor.take_counts()
         except Exception as e:  # a corrupt or encrypted input, a crash in verification: reported, the run goes on
             if tmp is not None:
                 tmp.unlink(missing_ok=True)
             redactor.take_counts()
+            redactor.take_shared()
             entry.output, entry.error = None, _error(e)
             messages.append(f"{shown(src)}: not redacted: {entry.error}")
             code = EXIT_LEAK if code == EXIT_LEAK else EXIT_ERRORS
@@ -234,6 +254,7 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
                             "file names are kept as they are: rename it before sharing")
         if leaks:
             tmp.unlink()  # an output that leaks is not left where it could be shared
+            redactor.take_shared()
             entry.output = None
             code = EXIT_LEAK
             for leak in entry.leaks:
@@ -241,9 +262,10 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
         else:
             os.replace(tmp, dst)  # replaces a link or a hard-linked name, never writes through it
             entry.output_sha256 = sha256(dst)
+            shared.append((shown(dst), redactor.take_shared()))
             progress(f"{shown(src)} -> {shown(dst)}")
     out.mkdir(parents=True, exist_ok=True)
-    return Outcome(manifest, manifest.write(out), code, messages)
+    return Outcome(manifest, manifest.write(out), code, messages, shared)
 
 
 def unredact(inputs: list[Path], out: Path, key: bytes) -> Outcome:

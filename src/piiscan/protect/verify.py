@@ -5,7 +5,7 @@ itself (a mask, a surrogate, a token), is a leak."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ class Leak:
     location: dict[str, Any]
     entity_type: str
     score: float
+    value: str = field(default="", repr=False, compare=False)  # in memory for the second pass; never written
 
     def describe(self) -> str:
         where = ", ".join(f"{k} {v}" for k, v in self.location.items())
@@ -39,7 +40,7 @@ def verify(path: Path, writer: Writer, redactor: Redactor) -> list[Leak]:
             if redactor.operator_for(d) is None or redactor.is_own_output(unit.text, d.start, d.end):
                 continue
             location, _, _ = unit_location(unit, d.start, d.end)
-            leaks.append(Leak(safe_location(location, redactor), d.entity_type, d.score))
+            leaks.append(Leak(safe_location(location, redactor), d.entity_type, d.score, d.value))
     return leaks
 
 
