@@ -1,5 +1,6 @@
-"""Entity scores, exact-span and overlap, per type; no dependency beyond the
-standard library so that it can move into the piiscan package as is.
+"""Entity scores, exact-span and overlap, per type, for the training scripts; the
+matching and the figures are piiscan's own (piiscan.detect.evaluate), so a
+training run and `piiscan eval` count alike.
 
     score(gold_docs, pred_docs) -> dict
 
@@ -20,6 +21,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterable
 
+from piiscan.detect.evaluate import overlap_matches, prf
+
 Span = tuple[str, int, int]
 
 
@@ -36,31 +39,6 @@ def spans_of(item: Any) -> list[Span]:
             kind, start, end = entity
             out.append((kind, int(start), int(end)))
     return out
-
-
-def _overlap_matches(gold: list[Span], pred: list[Span]) -> list[tuple[int, int]]:
-    """One-to-one (gold index, pred index) pairs of the same type that overlap."""
-    pairs = []
-    for g, (g_type, g_start, g_end) in enumerate(gold):
-        for p, (p_type, p_start, p_end) in enumerate(pred):
-            if g_type == p_type and p_start < g_end and g_start < p_end:
-                pairs.append((min(g_end, p_end) - max(g_start, p_start), g, p))
-    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
-    used_g, used_p, matches = set(), set(), []
-    for _, g, p in pairs:
-        if g not in used_g and p not in used_p:
-            used_g.add(g)
-            used_p.add(p)
-            matches.append((g, p))
-    return matches
-
-
-def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
-    precision = tp / n_pred if n_pred else 0.0
-    recall = tp / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "tp": tp, "predicted": n_pred, "gold": n_gold}
 
 
 def score(gold_docs: Iterable[Any], pred_docs: Iterable[Any], types: Iterable[str] | None = None) -> dict:
@@ -83,15 +61,15 @@ def score(gold_docs: Iterable[Any], pred_docs: Iterable[Any], types: Iterable[st
         for span in set(pred):
             if span in gold_set:
                 tallies["exact"][span[0]][0] += 1
-        for g, _ in _overlap_matches(gold, pred):
+        for g, _ in overlap_matches(gold, pred):
             tallies["overlap"][gold[g][0]][0] += 1
     kinds = sorted(set(types) if types is not None else
                    set(tallies["exact"]) | set(tallies["overlap"]))
     result: dict = {"docs": n_docs}
     for mode, tally in tallies.items():
-        table = {kind: _prf(*tally[kind]) for kind in kinds}
+        table = {kind: prf(*tally[kind]) for kind in kinds}
         total = [sum(tally[k][i] for k in kinds) for i in range(3)]
-        table["ALL"] = _prf(*total)
+        table["ALL"] = prf(*total)
         result[mode] = table
     return result
 

@@ -13,35 +13,46 @@ counts as a new person, which can only over-count, and `exact` turns False.
 from __future__ import annotations
 
 from array import array
+from typing import Callable, Optional
 
 LIMIT = 4_000_000  # identifiers held per file: ~110 MB at most
 
 
 class IdentifierGroups:
-    def __init__(self, limit: int = LIMIT, capacity: int = 1 << 12):
+    """The one union-find of piiscan: a file's distinct individuals (classify) and a
+    breach's distinct persons (reports.impact, which keeps attributes per group
+    through `on_merge`)."""
+
+    def __init__(self, limit: int = LIMIT, capacity: int = 1 << 12,
+                 on_merge: Optional[Callable[[int, int], None]] = None):
         self.limit = limit
+        self.on_merge = on_merge  # (kept root, absorbed root) when two groups become one
         self._keys = array("Q", bytes(8 * capacity))  # slot → 64-bit key, 0 = empty
         self._ids = array("I", bytes(4 * capacity))   # slot → node id
         self._parent = array("I")                     # node id → parent node id
         self.groups = 0       # components so far
         self.exact = True     # False once the limit made a record count on its own
 
-    def add_record(self, fingerprints: list[str]) -> None:
-        """One record's identifier fingerprints (hex): all one person."""
+    def add_record(self, fingerprints: list[str]) -> Optional[int]:
+        """One record's identifier fingerprints (hex): all one person. Returns the
+        group's root, or None for a record over the limit (a new person, not stored)."""
         if not fingerprints:
-            return
+            return None
         nodes = [self._node(int(fp[:16], 16) or 1) for fp in fingerprints]
         known = [n for n in nodes if n is not None]
         if not known:
             self.groups += 1   # over the limit and nothing known: a new person, not stored
             self.exact = False
-            return
+            return None
         root = self._find(known[0])
         for node in known[1:]:
             other = self._find(node)
             if other != root:
                 self._parent[other] = root
                 self.groups -= 1
+                if self.on_merge is not None:
+                    self.on_merge(root, other)
+        return root
 
     def _find(self, node: int) -> int:
         parent = self._parent

@@ -2,7 +2,8 @@
 {"text": ..., "entities": [{"type": "PERSON", "start": 0, "end": 2}, ...]} (end exclusive).
 
 Two matchings: exact (same type, same span) and overlap (same type, spans
-overlapping; each gold and each predicted span used at most once).
+overlapping; each gold and each predicted span used at most once, the largest
+overlaps first). The training scripts score with the same functions.
 """
 
 from __future__ import annotations
@@ -42,18 +43,32 @@ def load_dataset(path: Path) -> list[Example]:
     return examples
 
 
+def overlap_matches(gold: list, pred: list) -> list[tuple[int, int]]:
+    """One-to-one (gold index, predicted index) pairs of spans of the same type that
+    overlap, the pairs with the largest overlap first. Spans are (type, start, end)
+    tuples or have .type/.start/.end. The one overlap matching of piiscan, shared by
+    `piiscan eval` and the training scripts (training/ner/metrics.py)."""
+    def parts(span) -> tuple:
+        return span if isinstance(span, tuple) else (span.type, span.start, span.end)
+
+    gold, pred = [parts(g) for g in gold], [parts(p) for p in pred]
+    pairs = []
+    for g, (g_type, g_start, g_end) in enumerate(gold):
+        for p, (p_type, p_start, p_end) in enumerate(pred):
+            if g_type == p_type and p_start < g_end and g_start < p_end:
+                pairs.append((min(g_end, p_end) - max(g_start, p_start), g, p))
+    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_g, used_p, matches = set(), set(), []
+    for _, g, p in pairs:
+        if g not in used_g and p not in used_p:
+            used_g.add(g)
+            used_p.add(p)
+            matches.append((g, p))
+    return matches
+
+
 def _matches(gold: list[Span], pred: list[Span], overlap: bool) -> int:
-    if not overlap:
-        return len(set(gold) & set(pred))
-    used: set[int] = set()
-    matched = 0
-    for g in gold:
-        for i, p in enumerate(pred):
-            if i not in used and p.start < g.end and g.start < p.end:
-                used.add(i)
-                matched += 1
-                break
-    return matched
+    return len(overlap_matches(gold, pred)) if overlap else len(set(gold) & set(pred))
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:

@@ -23,6 +23,7 @@ from typing import Iterable, Iterator, Optional
 from sqlalchemy import or_, select
 
 from piiscan.classify.classifier import record_key
+from piiscan.classify.individuals import IdentifierGroups
 from piiscan.inventory import Inventory, schema
 from piiscan.classify.policy import Policy
 from piiscan.core.tiers import name_of, rank
@@ -50,27 +51,17 @@ class Impact:
     def __init__(self, policy: Policy):
         self.strong, self.names = set(policy.rules.strong_identifiers), set(policy.rules.names)
         self.financial = policy.with_fact("financial")
-        self.parent: dict[str, str] = {}
-        self.people: dict[str, Person] = {}  # root identifier → the person's attributes
+        self.groups = IdentifierGroups(on_merge=self._merged)  # the classifier's union-find
+        self.people: dict[int, Person] = {}  # root of a group → the person's attributes
+        self.beyond: list[Person] = []  # records over the union-find's limit: one person each
         self.values: dict[str, set] = defaultdict(set)  # distinct fingerprints per entity type
         self.files, self.files_with_pi, self.records_with_pi, self.unattributed = 0, 0, 0, 0
         self.errors: list[dict] = []
 
-    def _find(self, x: str) -> str:
-        parent = self.parent
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def _union(self, a: str, b: str) -> str:
-        ra, rb = self._find(a), self._find(b)
-        if ra != rb:
-            self.parent[rb] = ra
-            other = self.people.pop(rb, None)
-            if other:
-                self.people.setdefault(ra, Person()).merge(other)
-        return ra
+    def _merged(self, root: int, other: int) -> None:
+        absorbed = self.people.pop(other, None)
+        if absorbed:
+            self.people.setdefault(root, Person()).merge(absorbed)
 
     def add_file(self, findings: Iterable[dict]) -> None:
         """One file's (or table's) findings as the inventory stores them."""
@@ -93,10 +84,12 @@ class Impact:
         if not nodes:
             self.unattributed += 1  # e.g. an address alone: PI, but nobody to count
             return
-        root = self._find(nodes[0])
-        for node in nodes[1:]:
-            root = self._union(root, node)
-        person = self.people.setdefault(root, Person())
+        root = self.groups.add_record(nodes)
+        if root is None:
+            person = Person()
+            self.beyond.append(person)
+        else:
+            person = self.people.setdefault(root, Person())
         for f in findings:
             person.rank = max(person.rank, rank(f["jrt0171"]))
             person.level = max(person.level, f["jrt0197"] or 0)
@@ -114,7 +107,7 @@ class Impact:
             person.categories.add("minor_under_14")
 
     def to_dict(self) -> dict:
-        people = list(self.people.values())
+        people = list(self.people.values()) + self.beyond
         by_tier, by_level, by_entity, by_category = Counter(), Counter(), Counter(), Counter()
         for p in people:
             by_tier[name_of(p.rank)] += 1
