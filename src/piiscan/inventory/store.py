@@ -63,6 +63,7 @@ class Inventory:
             self.engine = self.engine.execution_options(schema_translate_map={None: schema_name})
         self.host, self.pid = socket.gethostname(), os.getpid()
         with self.engine.begin() as conn:
+            _serialise_schema_changes(conn)  # two scans starting on a new inventory: one creates, one waits
             migrate(conn, schema_name)
 
     def close(self) -> None:
@@ -286,6 +287,17 @@ def _held_pairs(conn, file_ids: list[int]) -> dict[int, dict]:
                                            .where(fi.c.file_id.in_(chunk), fi.c.personal)):
             rows.setdefault(file_id, []).append(pair)
     return {file_id: pi_pairs(held) for file_id, held in rows.items()}
+
+
+def _serialise_schema_changes(conn) -> None:
+    """Take the database's write lock before looking at the schema version: SQLite's
+    BEGIN IMMEDIATE (others wait up to busy_timeout), PostgreSQL's transaction-level
+    advisory lock. The second of two scans started at once then finds the schema
+    made and stops at the scan lock (exit 2), instead of creating tables twice."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7070707)")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

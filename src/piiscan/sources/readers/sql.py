@@ -204,6 +204,9 @@ class Database:
                 inspector = inspect(conn)
                 described = inspector.get_columns(table.name, schema=table.schema)
                 key = inspector.get_pk_constraint(table.name, schema=table.schema).get("constrained_columns") or []
+                if conn.dialect.name in ("mysql", "mariadb"):  # reflection from SHOW CREATE TABLE keeps `` escaped
+                    described = [c | {"name": c["name"].replace("``", "`")} for c in described]
+                    key = [k.replace("``", "`") for k in key]
                 types = {c["name"]: c["type"] for c in described}
                 # binary columns (images, files) are not text; everything else is read
                 names = [c["name"] for c in described if not isinstance(c["type"], _Binary)]
