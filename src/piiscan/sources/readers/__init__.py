@@ -16,7 +16,7 @@ from typing import Optional
 from piiscan.core.registry import READERS, by_suffix
 from piiscan.sources.readers.base import Reader, ReaderError
 
-__all__ = ["Reader", "ReaderError", "available", "reader_for", "reader_for_url", "is_url"]
+__all__ = ["read_nested", "Reader", "ReaderError", "available", "reader_for", "reader_for_url", "is_url"]
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -71,3 +71,11 @@ def reader_for_url(url: str) -> Optional[Reader]:
     claims = {s: cls for _, cls in sorted(available().items()) for s in getattr(cls, "schemes", ())}
     cls = claims.get(scheme) or claims.get("*")
     return cls() if cls else None
+
+
+def read_nested(reader: Reader, path: Path, depth: int, budget):
+    """A member of a container read by its reader; a container (an archive, an
+    e-mail: `nested = True`) gets the depth and the budget of the file it is in."""
+    if getattr(reader, "nested", False):
+        return reader.read(path, depth, budget)
+    return reader.read(path)

@@ -8,10 +8,10 @@ from typing import ClassVar, Iterator
 
 from piiscan.core.model import TextUnit
 from piiscan.sources.readers.base import ReaderError
+from piiscan.sources.readers.budget import Budget, budget_for
 from piiscan.sources.readers.markup import _TextCollector
 
 HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Subject")
-MAX_DEPTH = 3
 
 
 class EmlReader:
@@ -20,8 +20,11 @@ class EmlReader:
 
     name: ClassVar[str] = "eml"
     suffixes: ClassVar[tuple[str, ...]] = (".eml",)
+    nested: ClassVar[bool] = True  # a container: read(path, depth, budget) (readers.budget)
 
-    def read(self, path: Path, depth: int = 0) -> Iterator[TextUnit]:
+    def read(self, path: Path, depth: int = 0, budget: Budget | None = None) -> Iterator[TextUnit]:
+        budget = budget_for(budget)
+        budget.enter(depth)
         with path.open("rb") as fh:
             message = email.message_from_binary_file(fh, policy=email.policy.default)
         if not message.keys():
@@ -36,7 +39,7 @@ class EmlReader:
                 continue
             filename = part.get_filename()
             if filename:
-                yield from self._attachment(part, filename, depth, failures)
+                yield from self._attachment(part, filename, depth, budget, failures)
             elif part.get_content_type() in ("text/plain", "text/html"):
                 yield from self._body(part, number)
         if failures:
@@ -57,19 +60,22 @@ class EmlReader:
             return
         yield TextUnit(text, {"part": number}, first_line=1)
 
-    def _attachment(self, part, filename: str, depth: int, failures: list[str]) -> Iterator[TextUnit]:
-        from piiscan.sources.readers import reader_for
+    def _attachment(self, part, filename: str, depth: int, budget: Budget, failures: list[str]) -> Iterator[TextUnit]:
+        from piiscan.sources.readers import read_nested, reader_for
 
         name = Path(filename).name or "attachment"
         reader = reader_for(Path(name))
-        if reader is None or depth >= MAX_DEPTH:
+        if reader is None:
             return
+        payload = part.get_payload(decode=True) or b""
+        budget.spend(len(payload), members=1)  # over the file's limit: the error ends the reading of the file
         with tempfile.TemporaryDirectory(prefix="piiscan-eml-") as folder:
             member = Path(folder) / name
-            member.write_bytes(part.get_payload(decode=True) or b"")
+            member.write_bytes(payload)
             try:
-                units = reader.read(member, depth + 1) if isinstance(reader, EmlReader) else reader.read(member)
-                for unit in units:
+                for unit in read_nested(reader, member, depth + 1, budget):
                     yield TextUnit(unit.text, {"attachment": name} | unit.location, unit.header, unit.first_line)
             except ReaderError as e:
+                if "limit" in str(e) or "nested deeper" in str(e):
+                    raise
                 failures.append(f"{name} ({e})")
