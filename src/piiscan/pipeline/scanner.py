@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from piiscan.classify.classifier import FileClassifier
+from piiscan.classify.classifier import FileClassifier, value_tier
+from piiscan.core.tiers import is_personal
 from piiscan.detect.engine import Detector
 from piiscan.core.fingerprint import Fingerprinter
 from piiscan.classify.masking import mask
@@ -38,6 +39,7 @@ class Scanner:
         self.detector = detector
         self.fingerprint = fingerprinter
         self.policy = policy or default_policy()
+        self._masked_names: dict[str, str] = {}
         recognizers = detector.analyzer.registry.get_recognizers(detector.language, all_fields=True)
         self._by_entity: dict[str, list[ValidatedPatternRecognizer]] = {}
         for r in recognizers:
@@ -48,9 +50,27 @@ class Scanner:
         """Does a column header name this entity (身份证号 for CN_RESIDENT_ID)?"""
         return any(r.context_word_in([header]) for r in self._by_entity.get(entity_type, []))
 
+    def masked_text(self, text: str) -> str:
+        """A name that can hold PI (a sheet, a zip member, a JSON key, a table named
+        after a client) with its personal values masked like finding values are."""
+        masked = self._masked_names.get(text)
+        if masked is None:
+            masked = text
+            for d in sorted(self.detector.detect(text), key=lambda d: -d.start):
+                if is_personal(value_tier(self.policy, d.entity_type, d.metadata)):
+                    masked = masked[:d.start] + mask(d.entity_type, d.value, self.policy) + masked[d.end:]
+            if len(self._masked_names) > 10_000:
+                self._masked_names.clear()
+            self._masked_names[text] = masked
+        return masked
+
+    def safe_location(self, location: dict) -> dict:
+        return {k: self.masked_text(v) if isinstance(v, str) and v else v for k, v in location.items()}
+
     def findings(self, path: str, unit: TextUnit, detections: list[Detection]) -> Iterator[Finding]:
         for d in detections:
             location, start, end = unit_location(unit, d.start, d.end)
+            location = self.safe_location(location)
             metadata = dict(d.metadata)
             if d.context_word:
                 metadata["context_word"] = d.context_word
@@ -83,6 +103,8 @@ class Scanner:
             for finding in ready:
                 emit(finding)  # outside the reader's try: a failing output is not a file error
         last, result.classification = classifier.finish()
+        if result.error is not None:  # a member or sheet name quoted in the reason is masked like a location
+            result.error = FileError(shown, self.masked_text(result.error.reason))
         for finding in last:
             emit(finding)
         return result
