@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -52,6 +54,7 @@ class Manifest:
     operators: dict[str, str] = field(default_factory=dict)  # per-type operators of the profile
     files: list[FileEntry] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # unsupported types: not copied
+    removed: list[str] = field(default_factory=list)  # stale copies of an earlier run whose input is gone
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -65,6 +68,12 @@ class Manifest:
         return data
 
     def write(self, folder: Path) -> Path:
+        """Written to a new file and renamed into place: a link already there is
+        replaced, never written through."""
         path = folder / MANIFEST_NAME
-        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        fd, name = tempfile.mkstemp(prefix=".piiscan-manifest.", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        os.chmod(name, 0o644)
+        os.replace(name, path)
         return path

@@ -16,6 +16,7 @@ from piiscan.core.fingerprint import create_key, default_key_file, key_id, load_
 from piiscan.sources.readers import ReaderError, reader_for
 from piiscan.protect.manifest import MANIFEST_NAME, FileEntry, Manifest, sha256
 from piiscan.protect.operators import Redactor, Unredactor
+from piiscan.protect.rerun import ForeignManifest, previous_outputs, remove_stale
 from piiscan.protect.verify import name_findings, verify
 from piiscan.protect.writers import writer_for
 from piiscan.core.errors import safe_reason
@@ -168,6 +169,14 @@ def _write(src: Path, tmp: Path, writer, spans) -> None:
         raise
 
 
+def _previous(out: Path) -> dict:
+    """The copies an earlier run wrote into `out` (protect.rerun)."""
+    try:
+        return previous_outputs(out) if out.is_dir() else {}
+    except ForeignManifest as e:
+        raise RedactUsageError(str(e)) from None
+
+
 def _second_pass(src: Path, tmp: Path, writer, redactor: Redactor, leaks) -> tuple[list, int]:
     """What verification found in the copy (a name seen only on a second look, in
     a sentence the first pass read differently) is added to the values found
@@ -217,6 +226,7 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
     file (the registered ones by default)."""
     problems: list[str] = []
     pairs = plan(inputs, out, problems)
+    previous = _previous(out)
     profile, policy = redactor.profile, redactor.policy
     manifest = Manifest("redact", profile.profile, redactor.operator or profile.operator, key_id(redactor.key),
                         __version__, policy.policy, policy.version, redactor.detector.min_score,
@@ -264,6 +274,8 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
             entry.output_sha256 = sha256(dst)
             shared.append((shown(dst), redactor.take_shared()))
             progress(f"{shown(src)} -> {shown(dst)}")
+    manifest.removed, notes = remove_stale(previous, {dst.resolve() for _, dst in pairs}, out)
+    messages.extend(notes)
     out.mkdir(parents=True, exist_ok=True)
     return Outcome(manifest, manifest.write(out), code, messages, shared)
 
