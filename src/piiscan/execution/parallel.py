@@ -139,10 +139,12 @@ def _cost(task: dict) -> int:
 # its core idle. Not a Queue: Queue.put starts its feeder thread lazily, and under a
 # tight RLIMIT_AS that thread cannot start and put() waits forever; this sender
 # starts before the limit is set.
-def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int]) -> None:
+def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordinator: int = 0) -> None:
     outgoing: queue.SimpleQueue = queue.SimpleQueue()
     sender = threading.Thread(target=_send_all, args=(outgoing, outbox), daemon=True)
     sender.start()
+    if coordinator:
+        threading.Thread(target=_die_with, args=(coordinator,), daemon=True).start()
     if memory_limit:
         import resource
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
@@ -165,6 +167,30 @@ def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int]) -> None:
             except MemoryError:
                 result = {"status": "error", "error": "memory limit exceeded", "bytes": 0}
             outgoing.put(result)
+
+
+def _die_with(coordinator: int) -> None:
+    """End this worker when the coordinator is gone, even by SIGKILL: an idle worker
+    waits on its inbox, whose pipe it holds both ends of, and would wait forever
+    (with the forkserver and the resource tracker waiting on it). A pidfd becomes
+    readable when the process exits; without pidfds, the pid is checked each second."""
+    import select
+
+    try:
+        fd = os.pidfd_open(coordinator)
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+        os._exit(70)
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(coordinator, 0)
+        except ProcessLookupError:
+            os._exit(70)
+        except PermissionError:
+            pass
 
 
 def _send_all(outgoing: queue.SimpleQueue, outbox) -> None:
@@ -192,7 +218,8 @@ class _Slot:
     def __init__(self, ctx, settings, memory_limit):
         self.inbox = ctx.Queue()
         self.results, outbox = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_worker, args=(self.inbox, outbox, settings, memory_limit), daemon=True)
+        self.proc = ctx.Process(target=_worker, args=(self.inbox, outbox, settings, memory_limit, os.getpid()),
+                                daemon=True)
         self.proc.start()
         outbox.close()  # the worker holds the only write end: EOF when it dies
         self.eof = False
