@@ -14,6 +14,7 @@ from cryptography.exceptions import InvalidTag
 from piiscan import __version__
 from piiscan.core.fingerprint import create_key, default_key_file, key_id, load_key
 from piiscan.sources.readers import ReaderError, reader_for
+from piiscan.sources.readers.sniff import TEXT_SUFFIXES, real_suffix
 from piiscan.protect.manifest import MANIFEST_NAME, FileEntry, Manifest, sha256
 from piiscan.protect.operators import Redactor, Unredactor
 from piiscan.protect.rerun import ForeignManifest, previous_outputs, remove_stale
@@ -207,7 +208,8 @@ def _error(e: BaseException) -> str:
     return safe_reason(e)
 
 
-def _entries(pairs, writers, manifest: Manifest) -> Iterator[tuple[Path, Path, object, FileEntry]]:
+def _entries(pairs, writers, manifest: Manifest,
+             refused: Optional[list] = None) -> Iterator[tuple[Path, Path, object, FileEntry]]:
     """(input, output, its writer, its manifest entry) for each file a writer handles;
     the others are listed in the manifest as skipped."""
     for src, dst in pairs:
@@ -217,6 +219,12 @@ def _entries(pairs, writers, manifest: Manifest) -> Iterator[tuple[Path, Path, o
             continue
         entry = FileEntry(shown(src), shown(dst), writer.name, sha256(src))
         manifest.files.append(entry)
+        real = real_suffix(src) if src.suffix.lower() in TEXT_SUFFIXES else None
+        if real:  # the text writer would copy a renamed workbook's bytes: refused, not leaked
+            entry.output, entry.error = None, f"its content is a {real} file, not {src.suffix}: rename it to redact it"
+            if refused is not None:
+                refused.append(f"{shown(src)}: not redacted: {entry.error}")
+            continue
         yield src, dst, writer, entry
 
 
@@ -233,7 +241,7 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
                         clear=sorted(profile.clear), operators={} if redactor.operator else dict(profile.operators))
     messages, code = list(problems), EXIT_ERRORS if problems else EXIT_OK
     shared: list = []
-    for src, dst, writer, entry in _entries(pairs, writers, manifest):
+    for src, dst, writer, entry in _entries(pairs, writers, manifest, messages):
         tmp = None
         try:
             _checked_folder(dst, out)
@@ -274,6 +282,8 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
             entry.output_sha256 = sha256(dst)
             shared.append((shown(dst), redactor.take_shared()))
             progress(f"{shown(src)} -> {shown(dst)}")
+    if any(f.error and f.output is None for f in manifest.files) and code == EXIT_OK:
+        code = EXIT_ERRORS
     manifest.removed, notes = remove_stale(previous, {dst.resolve() for _, dst in pairs}, out)
     messages.extend(notes)
     out.mkdir(parents=True, exist_ok=True)

@@ -100,6 +100,7 @@ class PdfRedactionWriter:
                     # pdfplumber and pdfium both work in display space (after /Rotate);
                     # pdfium renders the crop box, whose top left pdfplumber gives here
                     to_paint[number] = (boxes, page.cropbox)
+                page.close()  # memory stays flat over thousands of pages
         original = PdfReader(src)
         rendered = pdfium.PdfDocument(str(src))
         out = PdfWriter()
@@ -141,7 +142,11 @@ class PdfRedactionWriter:
     def unchecked(self, path: Path) -> list[str]:
         """What verification cannot read: pages without a text layer (scans)."""
         with pdfplumber.open(path) as pdf:
-            pages = [str(n) for n, page in enumerate(pdf.pages, start=1) if not page.chars and not page.annots]
+            pages = []
+            for n, page in enumerate(pdf.pages, start=1):
+                if not page.chars and not page.annots:
+                    pages.append(str(n))
+                page.close()
         return [f"pages without a text layer (scans?), their images not checked: {', '.join(pages)}"] if pages else []
 
     def units(self, path: Path) -> Iterator[TextUnit]:

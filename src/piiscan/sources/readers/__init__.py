@@ -15,6 +15,7 @@ from typing import Optional
 
 from piiscan.core.registry import READERS, by_suffix
 from piiscan.sources.readers.base import Reader, ReaderError
+from piiscan.sources.readers.sniff import TEXT_SUFFIXES, Sniffed, real_suffix
 
 __all__ = ["read_nested", "Reader", "ReaderError", "available", "reader_for", "reader_for_url", "is_url"]
 
@@ -48,6 +49,11 @@ def reader_for(path: Path) -> Optional[Reader]:
     and for readers that declare `magic` (a .db that is not SQLite is unsupported).
     Files with a known suffix and no magic are not opened here."""
     cls = _by_suffix().get(path.suffix.lower())
+    if isinstance(path, Path) and path.suffix.lower() in TEXT_SUFFIXES:
+        suffix = real_suffix(path)  # a workbook renamed .csv is read as a workbook
+        real = _by_suffix().get(suffix) if suffix else None
+        if real is not None and real is not cls:
+            return Sniffed(real(), suffix)
     if cls is not None and not getattr(cls, "magic", b""):
         return cls()
     magics = _by_magic()

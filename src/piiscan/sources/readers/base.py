@@ -10,6 +10,7 @@ import olefile
 from charset_normalizer import from_bytes
 
 from piiscan.core.model import TextUnit
+from piiscan.sources.readers.mixed import NAME as MIXED, is_mixed
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML files are OLE containers
 # Context for text that holds a person's name outside a table (a document's author): as if under 姓名.
@@ -48,6 +49,8 @@ def detect_encoding(sample: bytes) -> str:
     except UnicodeDecodeError as e:
         if e.reason == "unexpected end of data":  # a character cut by the sample's end
             return "utf-8"
+    if is_mixed(sample):
+        return MIXED  # lines in UTF-8 and lines in GBK: each decoded in its own (readers.mixed)
     if _reads_as_chinese(sample):
         return "gb18030"
     matches = from_bytes(sample)

@@ -8,6 +8,7 @@ from piiscan.core.model import TextUnit
 from piiscan.sources.readers.base import ReaderError, column_letter, detect_encoding, with_headers
 
 SAMPLE_BYTES = 65536
+FIELD_LIMIT = 1 << 24  # characters: a longer field is skipped with its record, the rest is read
 DELIMITERS = ",;\t|"
 
 
@@ -23,13 +24,13 @@ class CsvReader:
             sample = fh.read(SAMPLE_BYTES)
         encoding = detect_encoding(sample)
         delimiter = "\t" if path.suffix.lower() == ".tsv" else self._sniff(sample.decode(encoding, "replace"))
-        csv.field_size_limit(1 << 24)
+        csv.field_size_limit(FIELD_LIMIT)
+        skipped: list[int] = []
         with path.open(encoding=encoding, errors="replace", newline="") as fh:
-            rows = csv.reader(fh, delimiter=delimiter)
-            try:
-                yield from self._units(rows)
-            except csv.Error as e:
-                raise ReaderError(f"malformed CSV near row {rows.line_num}: {e}") from None
+            yield from self._units(_records(fh, delimiter, skipped))
+        if skipped:
+            raise ReaderError(f"{len(skipped)} record(s) with a field over {FIELD_LIMIT:,} characters skipped "
+                              f"(row {skipped[0]}); the rest was read")
 
     @staticmethod
     def _sniff(text: str) -> str:
@@ -53,9 +54,8 @@ class CsvReader:
             return ","
 
     @staticmethod
-    def _units(rows) -> Iterator[TextUnit]:
+    def _units(numbered) -> Iterator[TextUnit]:
         """One unit per cell; the header row may sit below a title row (readers.base.with_headers)."""
-        numbered = ((row_no, row) for row_no, row in enumerate(rows, start=1))
         for row_no, row, headers, below in with_headers(numbered):
             for col_no, value in enumerate(row, start=1):
                 if not value.strip():
@@ -63,3 +63,22 @@ class CsvReader:
                 header = headers.get(col_no)
                 yield TextUnit(value, {"row": row_no, "column": header or column_letter(col_no)},
                                header=header if below else None)
+
+
+def _records(fh, delimiter: str, skipped: list[int]) -> Iterator[tuple[int, list[str]]]:
+    """(record number, fields). A record with a field over FIELD_LIMIT is skipped and
+    noted in `skipped`; reading goes on with the next line (the csv module cannot
+    resume, so a new reader takes the rest of the file)."""
+    number = 0
+    while True:
+        rows = csv.reader(fh, delimiter=delimiter)
+        try:
+            for row in rows:
+                number += 1
+                yield number, row
+            return
+        except csv.Error as e:
+            if "field larger than field limit" not in str(e):
+                raise ReaderError(f"malformed CSV near row {number + 1}: {e}") from None
+            number += 1
+            skipped.append(number)

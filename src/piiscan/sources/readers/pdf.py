@@ -38,12 +38,14 @@ class PdfReader:
             try:
                 for number, page in enumerate(pdf.pages, start=1):
                     text = page.extract_text() or ""
+                    blank = not text.strip() and not page.chars
+                    rotated = self._rotated_text(page)
+                    page.close()  # its parsed layout and characters: memory stays flat over 5,000 pages
                     if text.strip():
                         pages_with_text += 1
                         yield TextUnit(text, {"page": number}, first_line=1)
-                    elif not page.chars:
+                    elif blank:
                         scanned.append(number)
-                    rotated = self._rotated_text(page)
                     if rotated:
                         yield TextUnit(rotated, {"page": number, "reading": "rotated"}, first_line=1)
             except (PdfminerException, PDFSyntaxError) as e:
