@@ -212,12 +212,20 @@ def _entries(pairs, writers, manifest: Manifest,
              refused: Optional[list] = None) -> Iterator[tuple[Path, Path, object, FileEntry]]:
     """(input, output, its writer, its manifest entry) for each file a writer handles;
     the others are listed in the manifest as skipped."""
+    planned = {dst.resolve() for _, dst in pairs}
     for src, dst in pairs:
         writer = writers(src)
         if writer is None:
             manifest.skipped.append(shown(src))
             continue
+        dst, clash = _output_name(dst, writer, planned)
         entry = FileEntry(shown(src), shown(dst), writer.name, sha256(src))
+        if clash:
+            entry.output, entry.error = None, f"its copy would be {shown(dst)}, the copy of another input"
+            if refused is not None:
+                refused.append(f"{shown(src)}: not redacted: {entry.error}")
+            manifest.files.append(entry)
+            continue
         manifest.files.append(entry)
         real = real_suffix(src) if src.suffix.lower() in TEXT_SUFFIXES else None
         if real:  # the text writer would copy a renamed workbook's bytes: refused, not leaked
@@ -226,6 +234,19 @@ def _entries(pairs, writers, manifest: Manifest,
                 refused.append(f"{shown(src)}: not redacted: {entry.error}")
             continue
         yield src, dst, writer, entry
+
+
+def _output_name(dst: Path, writer, planned: set) -> tuple[Path, bool]:
+    """The copy's name: a writer whose copy is in another format (xls → xlsx) says
+    so with `output_suffix`. True when that name is another input's copy."""
+    suffix = getattr(writer, "output_suffix", None)
+    if not suffix or dst.suffix.lower() == suffix:
+        return dst, False
+    renamed = dst.with_suffix(suffix)
+    if renamed.resolve() in planned:
+        return renamed, True
+    planned.add(renamed.resolve())
+    return renamed, False
 
 
 def redact(inputs: list[Path], out: Path, redactor: Redactor,

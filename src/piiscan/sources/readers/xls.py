@@ -17,10 +17,14 @@ class XlsReader:
     name: ClassVar[str] = "xls"
     suffixes: ClassVar[tuple[str, ...]] = (".xls",)
 
-    def read(self, path: Path) -> Iterator[TextUnit]:
+    @staticmethod
+    def check(path: Path) -> None:
         with path.open("rb") as fh:
             if fh.read(8) != OLE_SIGNATURE:
                 raise ReaderError("not a valid xls workbook (no OLE container)")
+
+    def read(self, path: Path) -> Iterator[TextUnit]:
+        self.check(path)
         try:
             book = xlrd.open_workbook(str(path), on_demand=True)
         except xlrd.biffh.XLRDError as e:
