@@ -191,11 +191,14 @@ def _second_pass(src: Path, tmp: Path, writer, redactor: Redactor, leaks) -> tup
     return verify(tmp, writer, redactor), len({leak.value for leak in leaks})
 
 
-def _learn(src: Path, redactor: Redactor) -> None:
+def _learn(src: Path, redactor: Redactor, writer) -> None:
     """Column inference over the input's tables (protect.known): the names a column
-    decides on are then redacted, and verified, wherever they occur in the file."""
+    decides on are then redacted, and verified, wherever they occur in the file. A
+    writer whose units are the whole content (every row of a database, where the
+    reader samples) is read instead of the reader."""
     reader = reader_for(src)
-    redactor.known.learn(redactor.detector, reader.read(src) if reader else [])
+    units = writer.units(src) if getattr(writer, "all_rows", False) else reader.read(src) if reader else []
+    redactor.known.learn(redactor.detector, units)
 
 
 def _error(e: BaseException) -> str:
@@ -267,7 +270,7 @@ def redact(inputs: list[Path], out: Path, redactor: Redactor,
         try:
             _checked_folder(dst, out)
             tmp = _temporary(dst)
-            _learn(src, redactor)
+            _learn(src, redactor, writer)
             _write(src, tmp, writer, redactor)
             leaks = verify(tmp, writer, redactor)  # under its temporary name: an unverified copy is never in place
             if leaks:

@@ -20,6 +20,7 @@ from piiscan.detect.columns.values import (FILLERS, chinese_name_score, compact,
 
 ALL, LIKELY = "all", "likely"
 NAMELIKE = 0.5
+POSSIBLE = 0.2  # a known surname, 2-4 characters: under a header naming people, enough
 LIKELY_NAME = 0.55  # in a column of people and organisations, a value must read as a name this well
 MEAN_OF_NAMES = 0.66
 _SEPARATORS = "、,，;；/|\n"  # a value's name score from which it counts as a name in the column's share
@@ -33,6 +34,7 @@ class ColumnProfile:
     values: int = 0
     names: int = 0  # values with name_score >= NAMELIKE
     score_sum: float = 0.0  # of the values' name scores
+    possible: int = 0  # values that could be a name (a known surname and a name's shape)
     organisations: int = 0
     places: int = 0
     rows_with_identifier: int = 0  # values in rows holding an ID, a phone or a card
@@ -49,6 +51,7 @@ class ColumnProfile:
         parts = split_list(value)  # 张三、李四: a list of names counts as names
         score = min((name_score(part) for _, _, part in parts), default=0.0)
         self.score_sum += score
+        self.possible += score >= POSSIBLE
         named = score >= NAMELIKE
         self.names += named
         plain = without_annotation(text)  # 王芳（经理） is no organisation
@@ -93,7 +96,7 @@ def _person(p: ColumnProfile, says: Says) -> Optional[ColumnDecision]:
     beside_ids = p.names_with_identifier / p.rows_with_identifier if p.rows_with_identifier >= 3 else 0.0
     why = (f"{p.names} of {p.values} values read as names (mean score {mean:.2f}); "
            f"header {p.header!r} says {says.name.lower()}")
-    if says == Says.PERSON and share >= 0.3:
+    if says == Says.PERSON and (share >= 0.3 or p.possible / p.values >= 0.5):  # 签收人 above 蔺雪松
         mode = ALL if organisations < 0.2 else LIKELY
         return ColumnDecision("PERSON", mode, 0.9, why)
     if says == Says.NOT_PERSON:

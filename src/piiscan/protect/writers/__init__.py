@@ -29,5 +29,15 @@ def _by_suffix() -> dict[str, type[Writer]]:
 
 
 def writer_for(path: Path) -> Optional[Writer]:
+    """By suffix; a writer that declares `magic` (SQLite) only for a file that starts
+    with it (a Thumbs.db is not a database)."""
     cls = _by_suffix().get(path.suffix.lower())
+    magic = getattr(cls, "magic", b"")
+    if cls is not None and magic and path.exists():
+        try:
+            with path.open("rb") as fh:
+                if fh.read(len(magic)) != magic:
+                    return None
+        except OSError:
+            pass  # the writer reports it
     return cls() if cls else None

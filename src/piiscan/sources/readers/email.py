@@ -11,6 +11,8 @@ from piiscan.sources.readers.base import ReaderError
 from piiscan.sources.readers.budget import Budget, budget_for
 from piiscan.sources.readers.markup import _TextCollector
 
+NAME_HEADER = "姓名"  # context for a display name, as for a document's author
+
 HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Subject")
 
 
@@ -33,6 +35,9 @@ class EmlReader:
             for value in message.get_all(name, []):
                 if str(value).strip():
                     yield TextUnit(str(value), {"header": name}, header=name)
+                for address in getattr(value, "addresses", ()):  # 王芳 <wf@…>: the display name is a name
+                    if address.display_name.strip():
+                        yield TextUnit(address.display_name, {"header": name, "part": "display name"}, NAME_HEADER)
         failures: list[str] = []
         for number, part in enumerate(message.walk(), start=1):
             if part.is_multipart():
