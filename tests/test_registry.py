@@ -21,7 +21,7 @@ from piiscan.detect.validators import Verdict
 BUILT_IN = {
     "reader": {"text", "csv", "xlsx", "docx", "pdf", "xls", "pptx", "json", "html", "xml", "eml", "archive", "doc",
                "rtf", "image", "sql"},
-    "writer": {"text", "csv", "xlsx", "docx", "pdf", "json", "html", "pptx", "xls", "archive"},
+    "writer": {"text", "csv", "xlsx", "docx", "pdf", "json", "html", "pptx", "xls", "archive", "eml", "sqlite", "image"},
     "validator": {"gb11643_resident_id", "gb11643_legacy_15", "permanent_residence_id", "luhn_bank_card",
                   "cn_mobile", "cn_landline", "gb32100_uscc", "document_number", "license_plate", "email",
                   "ip_address", "person_name", "cn_address", "auth_value", "amount", "category_keyword"},
