@@ -16,7 +16,7 @@ from typing import Any, Iterator, Optional
 
 from piiscan.core.model import Detection, TextUnit
 from piiscan.detect.columns.headers import Says, header_says
-from piiscan.detect.columns.infer import ALL, ColumnDecision, ColumnProfile, decide, names_in
+from piiscan.detect.columns.infer import SHAPES, ALL, ColumnDecision, ColumnProfile, decide, names_in, shaped
 from piiscan.detect.columns.values import chinese_name_score
 from piiscan.detect.engine import Detector
 
@@ -146,6 +146,8 @@ class TableStage:
             profile.add(cell.unit.text, cell.unit.header, cell.row in identified_rows)
             for entity in self._documents_in(cell.unit.text):
                 profile.add_document(entity)
+            for entity in {d.entity_type for d in cell.detections if d.entity_type in SHAPES}:
+                profile.add_identifier(entity)
         decisions = {}
         for column, profile in profiles.items():
             decision = decide(profile)
@@ -172,7 +174,17 @@ class TableStage:
                 return cell.detections
             spans, entity, score, why = [(0, len(text))], "PERSON", ROW_SCORE, "row"
         elif decision.entity == "PERSON":
-            spans, entity, score, why = names_in(text, decision.mode), "PERSON", decision.confidence, "column"
+            # a row holding an ID or a phone is about a person: a mixed column's value there is taken
+            # as a name as a column of names would take it (连建国 beside its phone)
+            mode = ALL if identified else decision.mode
+            spans, entity, score, why = names_in(text, mode), "PERSON", decision.confidence, "column"
+        elif decision.entity in SHAPES:
+            if cell.detections or not shaped(decision.entity, text):
+                return cell.detections
+            value = text.strip()
+            return [Detection(decision.entity, text.index(value), text.index(value) + len(value), decision.confidence,
+                              COLUMN_RECOGNIZER, value, re.sub(r"[^0-9Xx]", "", value)[-18:].upper(),
+                              {"column_inference": "column", "column_mode": ALL})]
         else:
             found = [d for d in self.detector.detect(text, header=self.detector.header_for(decision.entity))
                      if d.entity_type == decision.entity]

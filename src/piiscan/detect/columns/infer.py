@@ -11,6 +11,7 @@ names on their own (a column mixing people and companies)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -39,7 +40,9 @@ class ColumnProfile:
     places: int = 0
     rows_with_identifier: int = 0  # values in rows holding an ID, a phone or a card
     names_with_identifier: int = 0
+    possible_with_identifier: int = 0  # values there that could be names (a known surname, 2-4 characters)
     documents: dict[str, int] = field(default_factory=dict)  # entity -> values it matched whole
+    identifiers: dict[str, int] = field(default_factory=dict)  # entity -> values the recognizers found in
 
     def add(self, value: str, header: Optional[str], identified_row: bool) -> None:
         if header:
@@ -60,9 +63,13 @@ class ColumnProfile:
         if identified_row:
             self.rows_with_identifier += 1
             self.names_with_identifier += named
+            self.possible_with_identifier += score >= POSSIBLE
 
     def add_document(self, entity: str) -> None:
         self.documents[entity] = self.documents.get(entity, 0) + 1
+
+    def add_identifier(self, entity: str) -> None:
+        self.identifiers[entity] = self.identifiers.get(entity, 0) + 1
 
     @property
     def header(self) -> Optional[str]:
@@ -87,7 +94,21 @@ def decide(profile: ColumnProfile) -> Optional[ColumnDecision]:
         if count / profile.values >= 0.6:
             return ColumnDecision(entity, ALL, round(min(0.95, 0.6 + 0.35 * count / profile.values), 2),
                                   f"{count} of {profile.values} values have the form of {entity}")
+    if profile.identifiers:  # a column of phones: one the validator doubts (149…) is a phone too
+        entity, count = max(profile.identifiers.items(), key=lambda item: item[1])
+        if entity in SHAPES and count / profile.values >= 0.5:
+            return ColumnDecision(entity, ALL, 0.8, f"{count} of {profile.values} values are {entity}")
     return _person(profile, header_says(profile.header))
+
+
+# What a value of an identifier column must look like to be taken without its checksum.
+SHAPES = {"CN_MOBILE": re.compile(r"^(?:\+?86[- ]?)?1[3-9][0-9]{9}$"),
+          "CN_RESIDENT_ID": re.compile(r"^[0-9]{17}[0-9Xx]$"), "CN_BANK_CARD": re.compile(r"^[0-9]{16,19}$")}
+
+
+def shaped(entity: str, value: str) -> bool:
+    pattern = SHAPES.get(entity)
+    return bool(pattern and pattern.match(re.sub(r"[\s-]", "", value)))
 
 
 def _person(p: ColumnProfile, says: Says) -> Optional[ColumnDecision]:
@@ -106,6 +127,9 @@ def _person(p: ColumnProfile, says: Says) -> Optional[ColumnDecision]:
     if (share >= 0.6 and mean >= MEAN_OF_NAMES) or beside_ids >= 0.6:
         mode = ALL if share >= 0.8 and organisations + p.places / p.values < 0.05 else LIKELY
         return ColumnDecision("PERSON", mode, round(0.6 + 0.3 * max(share, beside_ids), 2), why)
+    if (p.rows_with_identifier >= 3 and p.possible_with_identifier >= 0.8 * p.rows_with_identifier
+            and mean >= 0.4):  # every row holds an ID or a phone, and this column a possible name: 庄雪 beside it
+        return ColumnDecision("PERSON", ALL, 0.75, why + "; beside IDs or phones in most rows")
     if share >= 0.15 and (says == Says.MIXED or (organisations >= 0.2 and share + organisations >= 0.7)):
         return ColumnDecision("PERSON", LIKELY, 0.7, why + "; a column of people and organisations")
     return None

@@ -26,16 +26,45 @@ class _TextCollector(HTMLParser):
         self._stack: list[str] = []
         self._buffer: list[str] = []
         self._line = 1
+        self._tables: list[dict] = []  # open tables, innermost last: number, row, column
+        self._count = 0
 
     def _flush(self):
         text = "".join(self._buffer)
         if text.strip():
-            self.units.append(TextUnit(text, {"line": self._line}))
+            table = self._tables[-1] if self._tables else None
+            if table and table["cell"]:  # a table cell: its place, for column inference
+                where = {"table": table["number"], "row": table["row"], "column": table["column"]}
+                header = table["headers"].get(table["column"]) if table["row"] > table["header_row"] else None
+                if table["cell"] == "th" and table["header_row"] in (0, table["row"]):
+                    table["header_row"] = table["row"]
+                    table["headers"][table["column"]] = text.strip()
+                self.units.append(TextUnit(text, where, header=header))
+            else:
+                self.units.append(TextUnit(text, {"line": self._line}))
         self._buffer = []
+
+    def _table_tag(self, tag: str, opening: bool) -> None:
+        if tag == "table":
+            if opening:
+                self._count += 1
+                self._tables.append({"number": self._count, "row": 0, "column": 0, "cell": None,
+                                     "headers": {}, "header_row": 0})
+            elif self._tables:
+                self._tables.pop()
+        elif self._tables and opening and tag == "tr":
+            self._tables[-1]["row"] += 1
+            self._tables[-1]["column"] = 0
+        elif self._tables and tag in ("td", "th"):
+            table = self._tables[-1]
+            if opening:
+                table["column"] += 1
+            table["cell"] = tag if opening else None
 
     def handle_starttag(self, tag, attrs):
         if tag in _BLOCKS:
             self._flush()
+        self._table_tag(tag, True)
         if tag not in ("br",):
             self._stack.append(tag)
         for name, value in attrs:
@@ -45,6 +74,7 @@ class _TextCollector(HTMLParser):
     def handle_endtag(self, tag):
         if tag in _BLOCKS:
             self._flush()
+        self._table_tag(tag, False)
         if tag in self._stack:
             del self._stack[len(self._stack) - 1 - self._stack[::-1].index(tag):]
 
