@@ -126,38 +126,4 @@ def unredact(
     raise typer.Exit(outcome.exit_code)
 
 
-def _record_share(outcome, register: Optional[str], recipient: str, out: Path, redactor) -> int:
-    """The run's copies into the sharing register; a register that cannot be written
-    is an error of the run (exit 4): the record of provision is a duty."""
-    import os
-
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from piiscan import __version__
-    from piiscan.core.errors import safe_reason
-    from piiscan.core.fingerprint import Fingerprinter, default_key_file, load_key
-    from piiscan.inventory import Inventory
-    from piiscan.inventory.sharing import record_share
-    from piiscan.protect import run
-    from piiscan.sources.walk import shown
-
-    url = register or os.environ.get("PIISCAN_REGISTER") or f"sqlite:///{default_key_file().parent / 'sharing.db'}"
-    fingerprint = Fingerprinter(load_key())  # the scan's key: locate finds the shares of a person
-    copies = [(copy, Counter({(e, fingerprint(e, value), how): n for (e, value, how), n in counts.items()}))
-              for copy, counts in outcome.shared]
-    try:
-        if url.startswith("sqlite:///"):
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        store = Inventory(url)
-        try:
-            record_share(store, recipient or "(not given)", redactor.profile.profile, redactor.operator, shown(out),
-                         copies, __version__)
-        finally:
-            store.close()
-    except (SQLAlchemyError, OSError, ImportError, RuntimeError) as e:
-        error_line(f"the sharing register could not be written: {safe_reason(e)}")
-        return outcome.exit_code or run.EXIT_ERRORS
-    return outcome.exit_code
-
-
 # report, diff, locate, impact: compliance reports on the inventory (piiscan.reports.cli)
