@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import ClassVar, Iterable, Iterator
 
 from openpyxl.comments.comment_sheet import CommentSheet
+from python_calamine import CalamineError, CalamineWorkbook
 from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.header_footer import HeaderFooter
@@ -32,6 +33,16 @@ def cell_text(value) -> str | None:
     return None
 
 
+def _rows(sheet) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cell texts from column A) of a calamine sheet. Its rows come from
+    the first row of the sheet, its columns from the first used column."""
+    if not sheet.height or not sheet.width:
+        return
+    first_column = sheet.start[1]
+    for row_no, row in enumerate(sheet.iter_rows(), start=1):
+        yield row_no, [""] * first_column + [cell_text(v) or "" for v in row]
+
+
 def sheet_units(sheet: str, rows: Iterable[tuple[int, list[str]]]) -> Iterator[TextUnit]:
     """A unit per non-empty cell of a sheet's (row number, texts) rows, with its column header."""
     for row_no, texts, headers, below in with_headers(rows):
@@ -41,6 +52,7 @@ def sheet_units(sheet: str, rows: Iterable[tuple[int, list[str]]]) -> Iterator[T
                                header=headers.get(col_no) if below else None)
 
 
+CALAMINE_CELLS = 2_000_000  # about 170 MB of calamine's memory; a bigger sheet is streamed
 HEADER_FOOTERS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
 # Document properties; the author fields hold people's names: read as if under a 姓名 column.
 PROPERTIES = {"creator": NAME_HEADER, "lastModifiedBy": NAME_HEADER, "title": None, "subject": None,
@@ -49,9 +61,9 @@ _HEADER_FOOTER = re.compile(rb"<(?:\w+:)?headerFooter\b.*?</(?:\w+:)?headerFoote
 
 
 class XlsxReader:
-    """Every sheet, hidden ones included, in openpyxl's streaming read-only mode;
-    the header row may sit below a title. Cell comments and their authors, page
-    headers and footers, core and custom document properties too."""
+    """Every sheet, hidden ones included: cell values by calamine, the header row
+    possibly below a title; cell comments and their authors, page headers and
+    footers, core and custom document properties by openpyxl."""
 
     name: ClassVar[str] = "xlsx"
     suffixes: ClassVar[tuple[str, ...]] = (".xlsx", ".xlsm")
@@ -68,8 +80,7 @@ class XlsxReader:
             # openpyxl's bare OSError for a zip without a workbook part (a .docx renamed .xlsx)
             raise ReaderError("corrupt workbook: no workbook part") from None
         try:
-            for sheet in workbook.worksheets:
-                yield from self._sheet(sheet)
+            yield from self._cells(path, workbook)
             with zipfile.ZipFile(path) as archive:
                 for sheet in workbook.worksheets:
                     yield from self._comments(archive, sheet)
@@ -81,7 +92,25 @@ class XlsxReader:
                 strings.close()
 
     @staticmethod
-    def _sheet(sheet) -> Iterator[TextUnit]:
+    def _cells(path: Path, workbook) -> Iterator[TextUnit]:
+        """Cell values of every worksheet, hidden ones too. calamine (Rust) reads 13×
+        the rows per second of openpyxl's read-only mode but holds a sheet in memory:
+        a sheet of more than CALAMINE_CELLS cells (by its stated dimension) streams
+        through openpyxl instead, so memory stays flat on a million rows."""
+        book = None
+        for sheet in workbook.worksheets:
+            if (sheet.max_row or 0) * (sheet.max_column or 0) > CALAMINE_CELLS:
+                yield from XlsxReader._streamed(sheet)
+                continue
+            if book is None:
+                try:
+                    book = CalamineWorkbook.from_path(str(path))
+                except CalamineError as e:
+                    raise ReaderError(f"corrupt workbook: {type(e).__name__}") from None
+            yield from sheet_units(sheet.title, _rows(book.get_sheet_by_name(sheet.title)))
+
+    @staticmethod
+    def _streamed(sheet) -> Iterator[TextUnit]:
         sheet.reset_dimensions()  # some writers store a wrong dimension: read every row
         rows = ((row_no, [cell_text(v) or "" for v in row])
                 for row_no, row in enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1))
