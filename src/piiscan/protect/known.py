@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 from piiscan.core.model import Detection, TextUnit
 from piiscan.detect.engine import Detector
 from piiscan.pipeline.tables import COLUMN_RECOGNIZER, TableStage, table_position
+from piiscan.sources.readers.base import ReaderError
 
 MAX_PATTERN = 20_000  # more distinct values than this are matched as whole texts only
 
@@ -29,10 +30,13 @@ class KnownValues:
         """Remember the values column inference finds in `units` (one file's)."""
         self.values, self._pattern = {}, None
         stage = TableStage(detector)
-        for unit in units:
-            # only table cells need detection here: a row's identifiers are evidence for its names
-            found = detector.detect(unit.text, header=unit.header) if table_position(unit.location) else []
-            self._keep(stage.feed(unit, found))
+        try:
+            for unit in units:
+                # only table cells need detection here: a row's identifiers are evidence for its names
+                found = detector.detect(unit.text, header=unit.header) if table_position(unit.location) else []
+                self._keep(stage.feed(unit, found))
+        except ReaderError:
+            pass  # what was read is learnt; the writer reports a file it cannot read itself
         self._keep(stage.finish())
         self._compile()
 

@@ -6,6 +6,7 @@ from typing import ClassVar, Iterator
 
 from piiscan.core.model import TextUnit
 from piiscan.sources.readers.base import ReaderError, column_letter, detect_encoding, with_headers
+from piiscan.sources.readers.mixed import NAME as MIXED, NOTE as MIXED_NOTE
 
 SAMPLE_BYTES = 65536
 FIELD_LIMIT = 1 << 24  # characters: a longer field is skipped with its record, the rest is read
@@ -31,6 +32,8 @@ class CsvReader:
         if skipped:
             raise ReaderError(f"{len(skipped)} record(s) with a field over {FIELD_LIMIT:,} characters skipped "
                               f"(row {skipped[0]}); the rest was read")
+        if encoding == MIXED:
+            raise ReaderError(MIXED_NOTE)
 
     @staticmethod
     def _sniff(text: str) -> str:

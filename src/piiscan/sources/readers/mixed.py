@@ -8,14 +8,27 @@ from __future__ import annotations
 import codecs
 
 NAME = "piiscan-mixed"
+# What the reader says of such a file once it is read (its one line, as an error: the findings are kept).
+NOTE = "lines in two encodings (UTF-8 and GBK): each line was decoded in its own; all read"
 _MAX_PENDING = 1 << 20  # a line longer than this is decoded in pieces
 
 
-def _decode_line(line: bytes) -> str:
+def _utf8(line: bytes) -> str | None:
+    """The line as UTF-8, or None. A GBK line can be valid UTF-8 by chance (its byte
+    pairs read as Latin or Cyrillic letters): UTF-8 Chinese is three bytes a
+    character, so a line with non-ASCII text counts as UTF-8 only with some of it."""
     try:
-        return line.decode("utf-8")
+        text = line.decode("utf-8")
     except UnicodeDecodeError:
-        return line.decode("gb18030", errors="replace")
+        return None
+    if line.isascii() or any(c >= "\u0800" for c in text):
+        return text
+    return None
+
+
+def _decode_line(line: bytes) -> str:
+    text = _utf8(line)
+    return text if text is not None else line.decode("gb18030", errors="replace")
 
 
 class _Decoder(codecs.IncrementalDecoder):
@@ -61,13 +74,15 @@ codecs.register(_search)
 def is_mixed(sample: bytes) -> bool:
     """Lines with non-ASCII text both in valid UTF-8 and not."""
     utf8 = other = False
-    for line in sample.splitlines()[:-1] or sample.splitlines():  # the last line may be cut by the sample
+    lines = sample.splitlines()
+    if lines and not sample.endswith((b"\n", b"\r")):
+        lines = lines[:-1] or lines  # the last line may be cut by the sample
+    for line in lines:
         if line.isascii():
             continue
-        try:
-            line.decode("utf-8")
+        if _utf8(line) is not None:
             utf8 = True
-        except UnicodeDecodeError:
+        else:
             other = True
         if utf8 and other:
             return True

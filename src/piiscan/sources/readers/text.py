@@ -4,7 +4,8 @@ from pathlib import Path
 from typing import ClassVar, Iterator
 
 from piiscan.core.model import TextUnit
-from piiscan.sources.readers.base import detect_encoding
+from piiscan.sources.readers.base import ReaderError, detect_encoding
+from piiscan.sources.readers.mixed import NAME as MIXED, NOTE as MIXED_NOTE
 
 BLOCK_CHARS = 65536
 MAX_BLOCK = 4 * BLOCK_CHARS  # a line longer than this is cut (a value across the cut is seen by neither piece)
@@ -33,3 +34,5 @@ class TextReader:
                 line_no += ends_line
             if block:
                 yield TextUnit("".join(block), {}, first_line=first_line)
+        if encoding == MIXED:
+            raise ReaderError(MIXED_NOTE)
