@@ -12,7 +12,7 @@ from typing import List, Optional
 
 import typer
 
-from piiscan.cli.app import UsageError, app
+from piiscan.cli.app import NER_HELP, UsageError, app, resolve_ner
 
 
 
@@ -272,14 +272,15 @@ def impact(
                                             "paths instead of scanning them."),
     as_json: bool = typer.Option(False, "--json", help="The figures as JSON on standard output."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Scan: worker processes (default: all cores)."),
-    ner: bool = typer.Option(True, "--ner/--no-ner", help="Scan: run the NER model on prose."),
+    ner_choice: str = typer.Option("fast", "--ner", help="Scan: " + NER_HELP),
+    no_ner: bool = typer.Option(False, "--no-ner", help="Scan: the same as --ner off."),
     policy: Optional[Path] = typer.Option(None, "--policy", help="A policy YAML overlaying the default."),
 ) -> None:
     """Breach impact: distinct persons per tier and PI type, minors, sensitive PI
     (input for a PIPL Art. 57 notification). Exit 0 nobody affected, 1 persons affected."""
     import json
 
-    figures = _impact_figures(paths, inventory, jobs, ner, policy)
+    figures = _impact_figures(paths, inventory, jobs, resolve_ner(ner_choice, no_ner), policy)
     if as_json:
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=1))
     else:
@@ -287,7 +288,7 @@ def impact(
     raise typer.Exit(1 if figures["persons"] or figures["records_with_pi"] else 0)
 
 
-def _impact_figures(paths: List[str], inventory: Optional[str], jobs: int, ner: bool,
+def _impact_figures(paths: List[str], inventory: Optional[str], jobs: int, ner: bool | str,
                     policy: Optional[Path]) -> dict:
     """The impact figures from the inventory's findings, or from a fresh scan of the paths."""
     import os

@@ -44,7 +44,7 @@ class Options:
     memory_limit: Optional[int] = None
     entities: Optional[list[str]] = None
     min_score: float = 0.5
-    ner: bool = True
+    ner: bool | str = True  # True (fast), "accurate" or False, as --ner gives it
     policy: Optional[str] = None
     urls: list[str] = field(default_factory=list)  # databases: each table is a source, always re-sampled
     sample_rows: int = 1000

@@ -160,7 +160,7 @@ def scan_tasks(paths: list[Path]) -> Iterator[dict]:
             yield {"path": item.path, "size": item.size}
 
 
-def from_scan(paths: list[Path], impact: Impact, key: bytes, jobs: int = 0, ner: bool = True,
+def from_scan(paths: list[Path], impact: Impact, key: bytes, jobs: int = 0, ner: bool | str = True,
               policy: Optional[str] = None, min_score: float = 0.5) -> None:
     """A fresh scan of the paths by the inventory's worker pool, without an inventory."""
     from piiscan.execution.parallel import run
