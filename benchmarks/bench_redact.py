@@ -85,7 +85,72 @@ def make_files(folder: Path, scale: float) -> dict[str, Path]:
             c.drawString(30, 800 - i * 19, line[:60])
         c.showPage()
     c.save()
+    files.update(more_files(folder, rows, header, lines, scale))
     return files
+
+
+def more_files(folder: Path, rows: list, header: list[str], lines: list[str], scale: float) -> dict[str, Path]:
+    """The formats redact writes since issue 19: pptx, xls (copied as xlsx), zip, eml,
+    SQLite and ID-card images (OCR: pages per second is the figure to read)."""
+    import sqlite3
+    import zipfile
+    from email.message import EmailMessage
+
+    import xlwt
+    from PIL import Image, ImageDraw, ImageFont
+    from pptx import Presentation
+    from pptx.util import Inches, Pt
+
+    files = {}
+    deck = Presentation()
+    for start in range(0, max(20, int(400 * scale)), 20):
+        frame = deck.slides.add_slide(deck.slide_layouts[6]).shapes.add_textbox(
+            Inches(0.3), Inches(0.3), Inches(9), Inches(7)).text_frame
+        for line in lines[start:start + 20]:
+            paragraph = frame.add_paragraph()
+            paragraph.text, paragraph.font.size = line, Pt(8)
+    files["pptx"] = folder / "slides.pptx"
+    deck.save(files["pptx"])
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("roster")
+    for r, row in enumerate([header] + rows[:60000]):
+        for k, value in enumerate(row):
+            sheet.write(r, k, value)
+    files["xls"] = folder / "legacy.xls"
+    book.save(str(files["xls"]))
+    files["zip"] = folder / "bundle.zip"
+    with zipfile.ZipFile(files["zip"], "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(folder / "roster.csv", "roster.csv")
+        z.write(folder / "notes.txt", "notes.txt")
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "客户 <client@example.com>", "finance@example.com", "资料"
+    message.set_content("\n".join(lines[: len(lines) // 4]))
+    message.add_attachment((folder / "roster.csv").read_bytes(), maintype="text", subtype="csv", filename="roster.csv")
+    files["eml"] = folder / "mail.eml"
+    files["eml"].write_bytes(bytes(message))
+    files["sqlite"] = folder / "crm.sqlite"
+    db = sqlite3.connect(files["sqlite"])
+    db.execute("CREATE TABLE kh (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, sjhm TEXT, kh TEXT, bz TEXT)")
+    db.executemany("INSERT INTO kh VALUES (?, ?, ?, ?, ?, ?)", [(i, *r) for i, r in enumerate(rows)])
+    db.commit()
+    db.close()
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 36)
+    image = Image.new("RGB", (1000, 420), "white")
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(["居民身份证复印件", f"姓名 {rows[0][0]}", f"公民身份号码 {rows[0][1]}", f"联系电话：{rows[0][2]}"]):
+        draw.text((40, 40 + 90 * i), line, font=font, fill="black")
+    files["png (OCR)"] = folder / "id-card.png"
+    image.save(files["png (OCR)"])
+    return files
+
+
+def pages(path: Path) -> int:
+    """Pages of a PDF or images of an image file: for pages per second."""
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        return len(PdfReader(path).pages)
+    return 1 if path.suffix == ".png" else 0
 
 
 def main() -> None:
@@ -106,7 +171,7 @@ def main() -> None:
             # a fresh redactor per format: nothing remembered from the previous file
             redactor = Redactor(detector, load_profile(None, policy), policy, b"bench-key" * 4, args.operator)
             writer = writer_for(src)
-            dst = folder / "out" / src.name
+            dst = (folder / "out" / src.name).with_suffix(getattr(writer, "output_suffix", src.suffix))
             size = src.stat().st_size / 1e6
             t0 = time.perf_counter()
             writer.write(src, dst, redactor)
@@ -114,8 +179,10 @@ def main() -> None:
             values = sum(n for ops in redactor.take_counts().values() for n in ops.values())
             leaks = verify(dst, writer, redactor)
             t2 = time.perf_counter()
+            count = pages(src)
+            per_page = f"  {count / (t2 - t0):.2f} pages/s" if count else ""
             print(f"{label:<10} {size:>8.2f} {values:>7} {t1 - t0:>8.2f} {size / (t1 - t0):>10.2f} "
-                  f"{t2 - t1:>8.2f} {size / (t2 - t0):>10.2f}" + (f"  LEAKS: {len(leaks)}" if leaks else ""))
+                  f"{t2 - t1:>8.2f} {size / (t2 - t0):>10.2f}{per_page}" + (f"  LEAKS: {len(leaks)}" if leaks else ""))
 
 
 if __name__ == "__main__":
