@@ -182,9 +182,10 @@ class TableStage:
             if cell.detections or not shaped(decision.entity, text):
                 return cell.detections
             value = text.strip()
+            digits = re.sub(r"[^0-9Xx]", "", value).upper()
+            canonical = digits[-11:] if decision.entity == "CN_MOBILE" else digits  # as the validators normalise
             return [Detection(decision.entity, text.index(value), text.index(value) + len(value), decision.confidence,
-                              COLUMN_RECOGNIZER, value, re.sub(r"[^0-9Xx]", "", value)[-18:].upper(),
-                              {"column_inference": "column", "column_mode": ALL})]
+                              COLUMN_RECOGNIZER, value, canonical, {"column_inference": "column", "column_mode": ALL})]
         else:
             found = [d for d in self.detector.detect(text, header=self.detector.header_for(decision.entity))
                      if d.entity_type == decision.entity]
