@@ -55,11 +55,11 @@ def test_accurate_mode_asks_lac(analyzer):
     """A name our tagger misses and LAC finds: only --ner accurate reports it."""
     from piiscan.detect.engine import Detector
 
-    text = "这只是游康作为贵宾客户的尴尬之一。"
+    text = "近年来，由于江苏在周丽鸿学术研究方面做了大量的工作。"
     fast, accurate = Detector(analyzer, ner="fast"), Detector(analyzer, ner="accurate")
-    assert "游康" not in names(fast, text)
+    assert "周丽鸿" not in names(fast, text)
     found = [d for d in accurate.detect(text) if d.entity_type == "PERSON"]
-    assert [(d.value, d.recognizer) for d in found] == [("游康", "LacSecondOpinion")]
+    assert [(d.value, d.recognizer) for d in found] == [("周丽鸿", "LacSecondOpinion")]
 
 
 def test_ner_option_values(tmp_path, monkeypatch, capsys):

@@ -272,14 +272,15 @@ class Detector:
         """The tagger's detections checked against LAC's names (detect.ner.second_opinion):
         a tagger name that LAC does not see and that does not read as a Chinese name
         (市长, 东方日升) is dropped; a LAC name that reads as one is added. The
-        thresholds were chosen on the even half of the CLUENER held-out split."""
+        thresholds are second_opinion's, chosen on the CLUENER dev split."""
+        from piiscan.detect.ner import second_opinion as so
         from piiscan.detect.ner.second_opinion import SECOND_OPINION, person_spans, reads_as_name
 
         lac = [(start + offset, end + offset) for start, end in person_spans(chunk)]
-        kept = [d for d in model if d.entity_type != "PERSON" or reads_as_name(d.value, 0.5)
+        kept = [d for d in model if d.entity_type != "PERSON" or reads_as_name(d.value, so.KEEP_THRESHOLD)
                 or any(start < d.end and d.start < end for start, end in lac)]
         added = ((("PERSON", start - offset, end - offset, NER_SCORE, SECOND_OPINION)) for start, end in lac
-                 if reads_as_name(text[start:end], 0.6)
+                 if reads_as_name(text[start:end], so.ADD_THRESHOLD)
                  and all(end <= d.start or start >= d.end for d in kept if d.entity_type == "PERSON"))
         return kept + self._checked(text, added, offset, core_start, core_end)
 

@@ -16,6 +16,10 @@ from typing import Iterator
 SECOND_OPINION = "LacSecondOpinion"
 _PIECE = 480  # LAC reads sentences: longer texts are cut at punctuation into pieces of at most this many characters
 _CUTS = "。！？；\n"
+# Ensemble thresholds on reads_as_name, chosen on the CLUENER dev split by
+# training/ner/tune_second_opinion.py (never on the held-out split).
+KEEP_THRESHOLD = 0.7  # a tagger name LAC does not see stays if it reads as a name this much
+ADD_THRESHOLD = 0.8  # a LAC name the tagger missed is added if it reads as a name this much
 
 
 class SecondOpinionUnavailable(RuntimeError):
