@@ -137,3 +137,34 @@ def test_text_in_a_form_xobject_rasterises_only_that_page(tmp_path, planted, mak
                                                    "text inside a form XObject"]
     text = pdftotext(copy)
     assert planted.resident_id not in text and planted.mobile not in text and DECOYS[0] in text
+
+
+def test_attachments_xmp_and_info_do_not_pass(tmp_path, planted, make_redactor):
+    from reportlab.pdfgen import canvas
+
+    made = tmp_path / "made.pdf"
+    c = canvas.Canvas(str(made), pagesize=(595, 842))
+    c.setFont("Helvetica", 11)
+    c.drawString(50, 700, f"Phone {planted.mobile} order {DECOYS[0]}")
+    c.showPage()
+    c.save()
+    src = tmp_path / "附件.pdf"
+    with pikepdf.open(made) as pdf:
+        pdf.attachments["名单.txt"] = pikepdf.AttachedFileSpec(pdf, f"{planted.resident_id}".encode())
+        note = pikepdf.AttachedFileSpec(pdf, planted.card.encode()).obj
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment, Rect=[10, 10, 30, 30], FS=note))]))
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+            xmp["dc:creator"] = [planted.name2]
+        pdf.docinfo["/Author"] = planted.name
+        pdf.docinfo["/Client"] = planted.mobile2
+        pdf.save(src)
+    copy, outcome = redact(tmp_path, src, make_redactor("mask"))
+    data = qdf_streams(copy)
+    for value in planted.values():
+        assert value.encode() not in data and value.encode("utf-16-be") not in data
+    assert DECOYS[0] in pdftotext(copy)
+    assert outcome.manifest.files[0].unchecked == ["document attachments dropped",
+                                                   "1 page-level file attachment(s) dropped"]
+    with pikepdf.open(copy) as pdf:
+        assert not pdf.attachments and "/Metadata" not in pdf.Root and "/Client" not in pdf.docinfo

@@ -147,6 +147,9 @@ def _drop_parts(pdf: pikepdf.Pdf) -> list[str]:
             if key in names:
                 del names[key]
                 notes.append(f"{what} dropped")
+    if "/AF" in pdf.Root:  # PDF 2.0 associated files: the same attachments, listed again
+        del pdf.Root["/AF"]
+        notes += [] if notes and notes[0].startswith("document attachments") else ["document attachments dropped"]
     for key in ("/Metadata", "/Outlines", "/OpenAction", "/AA"):
         if key in pdf.Root:
             del pdf.Root[key]
@@ -159,8 +162,9 @@ def _drop_parts(pdf: pikepdf.Pdf) -> list[str]:
         if len(kept) < len(annots):
             attached += len(annots) - len(kept)
             page.obj.Annots = pikepdf.Array(kept)
-        if "/Metadata" in page.obj:
-            del page.obj["/Metadata"]
+        for key in ("/Metadata", "/AF"):
+            if key in page.obj:
+                del page.obj[key]
     if attached:
         notes.append(f"{attached} page-level file attachment(s) dropped")
     return notes
