@@ -115,7 +115,19 @@ def main() -> None:
             leaks = verify(dst, writer, redactor)
             t2 = time.perf_counter()
             print(f"{label:<10} {size:>8.2f} {values:>7} {t1 - t0:>8.2f} {size / (t1 - t0):>10.2f} "
-                  f"{t2 - t1:>8.2f} {size / (t2 - t0):>10.2f}" + (f"  LEAKS: {len(leaks)}" if leaks else ""))
+                  f"{t2 - t1:>8.2f} {size / (t2 - t0):>10.2f}" + (f"  LEAKS: {len(leaks)}" if leaks else "")
+                  + _pages(src, dst, writer, t1 - t0))
+
+
+def _pages(src: Path, dst: Path, writer, seconds: float) -> str:
+    """PDF: pages per second of writing, and how many pages had to be rasterised."""
+    if src.suffix != ".pdf":
+        return ""
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(src).pages)
+    rasterised = sum(note.startswith("page ") for note in getattr(writer, "unchecked", lambda p: [])(src))
+    return f"  {pages} pages, {pages / seconds:.1f} pages/s written, {rasterised} rasterised"
 
 
 if __name__ == "__main__":
