@@ -145,11 +145,7 @@ def more_files(folder: Path, rows: list, header: list[str], lines: list[str], sc
 
 
 def pages(path: Path) -> int:
-    """Pages of a PDF or images of an image file: for pages per second."""
-    if path.suffix == ".pdf":
-        from pypdf import PdfReader
-
-        return len(PdfReader(path).pages)
+    """Images of an image file, for images per second (PDF pages: _pages)."""
     return 1 if path.suffix == ".png" else 0
 
 
@@ -182,7 +178,19 @@ def main() -> None:
             count = pages(src)
             per_page = f"  {count / (t2 - t0):.2f} pages/s" if count else ""
             print(f"{label:<10} {size:>8.2f} {values:>7} {t1 - t0:>8.2f} {size / (t1 - t0):>10.2f} "
-                  f"{t2 - t1:>8.2f} {size / (t2 - t0):>10.2f}{per_page}" + (f"  LEAKS: {len(leaks)}" if leaks else ""))
+                  f"{t2 - t1:>8.2f} {size / (t2 - t0):>10.2f}{per_page}" + (f"  LEAKS: {len(leaks)}" if leaks else "")
+                  + _pages(src, dst, writer, t1 - t0))
+
+
+def _pages(src: Path, dst: Path, writer, seconds: float) -> str:
+    """PDF: pages per second of writing, and how many pages had to be rasterised."""
+    if src.suffix != ".pdf":
+        return ""
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(src).pages)
+    rasterised = sum(note.startswith("page ") for note in getattr(writer, "unchecked", lambda p: [])(src))
+    return f"  {pages} pages, {pages / seconds:.1f} pages/s written, {rasterised} rasterised"
 
 
 if __name__ == "__main__":
