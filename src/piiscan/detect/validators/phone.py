@@ -38,6 +38,9 @@ def validate_mobile(value: str) -> Verdict:
         return REJECT
     carrier_name = _mobile_block(digits[:7])
     if carrier_name is None:
+        if digits[1] in "3456789":  # a block phonenumbers does not know yet (149…, data-only SIMs):
+            return Verdict(0.0, "mobile shape, block not in phonenumbers", digits,  # only beside 手机/电话
+                           needs_context=True, context_score=0.6)
         return REJECT
     return Verdict(0.75, "valid CN mobile block (phonenumbers)", digits, metadata={"carrier": carrier_name})
 
