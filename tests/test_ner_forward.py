@@ -61,8 +61,10 @@ def test_entities_equal_those_decoded_from_spacys_scores(nlp, texts):
     slow.forward = None  # spaCy's forward pass, the reference
     found = 0
     for text in texts:
-        entities = fast(text)
-        assert entities == slow(text), repr(text)
+        entities, reference = fast(text), slow(text)
+        assert [e[:3] for e in entities] == [e[:3] for e in reference], repr(text)
+        # the confidences come from the same scores, equal up to float rounding
+        numpy.testing.assert_allclose([e.confidence for e in entities], [e.confidence for e in reference], atol=1e-4)
         found += len(entities)
     assert found > 500
 

@@ -248,41 +248,35 @@ class Detector:
                     if hit.score >= self.min_score and core_start <= start + hit.start < core_end:
                         found.append(self._from_hit(text, recognizer, hit, start))
             if self._nlp and worth_reading(chunk):
-                model = self._from_nlp(text, chunk, start, core_start, core_end)
-                if self.ner_mode == "accurate" and "PERSON" in self._nlp_entities:
-                    model = self._with_second_opinion(text, chunk, start, core_start, core_end, model)
-                found.extend(model)
+                found.extend(self._from_nlp(text, chunk, start, core_start, core_end))
         return resolve_overlaps(found, self._rank)
 
     def _ner_spans(self, chunk: str) -> Iterator[tuple[str, int, int, float, str]]:
         """(entity type, start, end, score, recognizer name) of the model's spans in chunk."""
         if self._tagger is not None:
             name = self._nlp[0].name
-            for entity in self._tagger(chunk):
-                if entity.label in self._nlp_entities:
+            tagged, probabilities = self._tagger.tagged(chunk)
+            for entity in tagged:
+                if entity.label in self._nlp_entities and entity.label != "PERSON":
                     yield entity.label, entity.start, entity.end, NER_SCORE, name
+            if "PERSON" in self._nlp_entities:
+                yield from self._names(chunk, tagged, probabilities, name)
             return
         artifacts = self.analyzer.nlp_engine.process_text(chunk, self.language)
         for recognizer in self._nlp:
             for result in recognizer.analyze(chunk, self._nlp_entities, artifacts) or []:
                 yield result.entity_type, result.start, result.end, result.score, recognizer.name
 
-    def _with_second_opinion(self, text: str, chunk: str, offset: int, core_start: int, core_end: int,
-                             model: list[Detection]) -> list[Detection]:
-        """The tagger's detections checked against LAC's names (detect.ner.second_opinion):
-        a tagger name that LAC does not see and that does not read as a Chinese name
-        (市长, 东方日升) is dropped; a LAC name that reads as one is added. The
-        thresholds are second_opinion's, chosen on the CLUENER dev split."""
-        from piiscan.detect.ner import second_opinion as so
-        from piiscan.detect.ner.second_opinion import SECOND_OPINION, person_spans, reads_as_name
+    def _names(self, chunk: str, tagged, probabilities, name: str) -> Iterator[tuple[str, int, int, float, str]]:
+        """The tagger's names, and with --ner accurate LAC's (detect.ner.second_opinion),
+        kept where detect.ner.span_check says they are names."""
+        from piiscan.detect.ner import second_opinion, span_check
 
-        lac = [(start + offset, end + offset) for start, end in person_spans(chunk)]
-        kept = [d for d in model if d.entity_type != "PERSON" or reads_as_name(d.value, so.KEEP_THRESHOLD)
-                or any(start < d.end and d.start < end for start, end in lac)]
-        added = ((("PERSON", start - offset, end - offset, NER_SCORE, SECOND_OPINION)) for start, end in lac
-                 if reads_as_name(text[start:end], so.ADD_THRESHOLD)
-                 and all(end <= d.start or start >= d.end for d in kept if d.entity_type == "PERSON"))
-        return kept + self._checked(text, added, offset, core_start, core_end)
+        lac = second_opinion.words(chunk) if self.ner_mode == "accurate" else None
+        for candidate in span_check.candidates(chunk, tagged, probabilities, lac):
+            if span_check.keep(self.ner_mode, candidate):
+                by = name if candidate.features.get("tagger", 1.0) else second_opinion.SECOND_OPINION
+                yield "PERSON", candidate.start, candidate.end, NER_SCORE, by
 
     def _from_nlp(self, text: str, chunk: str, offset: int, core_start: int, core_end: int) -> list[Detection]:
         return self._checked(text, self._ner_spans(chunk), offset, core_start, core_end)

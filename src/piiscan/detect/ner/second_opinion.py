@@ -16,10 +16,6 @@ from typing import Iterator
 SECOND_OPINION = "LacSecondOpinion"
 _PIECE = 480  # LAC reads sentences: longer texts are cut at punctuation into pieces of at most this many characters
 _CUTS = "。！？；\n"
-# Ensemble thresholds on reads_as_name, chosen on the CLUENER dev split by
-# training/ner/tune_second_opinion.py (never on the held-out split).
-KEEP_THRESHOLD = 0.7  # a tagger name LAC does not see stays if it reads as a name this much
-ADD_THRESHOLD = 0.8  # a LAC name the tagger missed is added if it reads as a name this much
 
 
 class SecondOpinionUnavailable(RuntimeError):
@@ -55,23 +51,19 @@ def pieces(text: str) -> Iterator[tuple[int, str]]:
         start = end
 
 
-def reads_as_name(value: str, threshold: float) -> bool:
-    """A Chinese name by surname and given-name characters (detect.columns.values),
-    or a transliterated one with its dot (阿依古丽·买买提)."""
-    from piiscan.detect.columns.values import chinese_name_score
-    from piiscan.detect.validators.names import NAME_DOTS
-
-    return any(c in value for c in NAME_DOTS) or chinese_name_score(value) >= threshold
+def words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, tag) of every word LAC cuts `text` into: PER, LOC, ORG, TIME or a
+    part of speech (n, nz, v…)."""
+    lac = _lac()
+    found = []
+    for offset, piece in pieces(text):
+        position = offset
+        for word, tag in lac.run(piece):  # LAC maps characters one for one: lengths add up
+            found.append((position, position + len(word), tag))
+            position += len(word)
+    return found
 
 
 def person_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of the names LAC tags PER in `text`."""
-    lac = _lac()
-    spans = []
-    for offset, piece in pieces(text):
-        position = offset
-        for word, tag in lac.run(piece):  # LAC maps characters one for one: lengths add up
-            if tag == "PER":
-                spans.append((position, position + len(word)))
-            position += len(word)
-    return spans
+    return [(start, end) for start, end, tag in words(text) if tag == "PER"]

@@ -92,6 +92,7 @@ class Entity(NamedTuple):
     label: str
     start: int  # character offsets, end exclusive
     end: int
+    confidence: float = 1.0  # the mean probability of the entity's type over its characters
 
 
 class TaggerEntities:
@@ -112,6 +113,7 @@ class TaggerEntities:
         # OpenBLAS's own threads on top of them made the tagger ~3× slower.
         self._blas = ThreadpoolController()
         self.forward = TaggerForward.from_pipeline(nlp)
+        self.confident_types = {"PERSON"}  # the types whose entities get a confidence (span_check reads names')
 
     @staticmethod
     def usable(nlp) -> bool:
@@ -134,9 +136,14 @@ class TaggerEntities:
             return starts, ends, numpy.asarray(self.tagger.model.predict([doc])[0])
 
     def __call__(self, text: str) -> list[Entity]:
+        return self.tagged(text)[0]
+
+    def tagged(self, text: str) -> tuple[list[Entity], "TypeProbabilities"]:
+        """The entities, and each character's probability of being inside an entity
+        of a type (span_check reads it for LAC's names too)."""
         starts, ends, scores = self.scores(text)
         if not len(scores):
-            return []
+            return [], TypeProbabilities(self.types, starts, ends, numpy.zeros((0, len(self.types))))
         tags = scores.argmax(axis=1)
         # Where the best tags are not a valid path (an I-X after O or after another type),
         # the run of non-O tags around it takes its best valid path instead.
@@ -151,8 +158,33 @@ class TaggerEntities:
         begins = numpy.flatnonzero(self.begins[tags])
         bounds = numpy.append(numpy.flatnonzero(~self.inside[tags]), len(tags))
         last = bounds[numpy.searchsorted(bounds, begins, side="right")] - 1
-        return [Entity(self.types[tag], start, end) for tag, start, end
-                in zip(tags[begins].tolist(), starts[begins].tolist(), ends[last].tolist())]
+        probabilities = TypeProbabilities(self.types, starts, ends, log_softmax(scores))
+        return [Entity(self.types[tag], start, end, probabilities.mean(self.types[tag], start, end)
+                       if self.types[tag] in self.confident_types else 1.0)
+                for tag, start, end in zip(tags[begins].tolist(), starts[begins].tolist(), ends[last].tolist())], \
+            probabilities
+
+
+class TypeProbabilities:
+    """Per token, the probability of each tag; `mean(type, start, end)` is the mean
+    over the tokens inside [start, end) of P(B-type) + P(I-type). Cumulative sums
+    per type make each mean two lookups: a long text has thousands of entities."""
+
+    def __init__(self, types: list[str], starts, ends, log_probs) -> None:
+        self.types, self.starts, self.ends, self.log_probs = types, starts, ends, log_probs
+        self._cumulative: dict[str, numpy.ndarray] = {}
+
+    def mean(self, entity_type: str, start: int, end: int) -> float:
+        first = int(numpy.searchsorted(self.starts, start))
+        last = int(numpy.searchsorted(self.ends, end, side="right"))
+        if last <= first:
+            return 0.0
+        cumulative = self._cumulative.get(entity_type)
+        if cumulative is None:
+            columns = [i for i, t in enumerate(self.types) if t == entity_type]
+            inside = numpy.exp(self.log_probs[:, columns]).sum(axis=1) if len(self.log_probs) else numpy.zeros(0)
+            cumulative = self._cumulative[entity_type] = numpy.concatenate(([0.0], numpy.cumsum(inside)))
+        return float((cumulative[last] - cumulative[first]) / (last - first))
 
 
 def valid_transitions(labels) -> tuple[numpy.ndarray, numpy.ndarray]:

@@ -12,6 +12,9 @@ from piiscan.detect.validators import REJECT, Verdict
 # Endings of organisations and offices that can follow a role cue (甲方：中国银行).
 _NOT_A_PERSON = ("公司", "银行", "集团", "中心", "事务所", "委员会", "政府", "学校", "医院", "协会",
                  "局", "所", "院", "厅", "部", "处", "科", "行", "社", "司", "会", "店", "厂", "室", "组")
+# Particles that end a clause before a name, never part of a given name: 造成了薛女士
+# is 薛女士, not a Mr 成了薛; 家住香港路的曾女士 is 曾女士.
+_PARTICLES = frozenset("了的地得着过们是在把被给让这那个些吗呢吧啊都就还很")
 
 
 # Parties and roles in contracts and notes: never a person's name, though a
@@ -56,6 +59,6 @@ def validate_person_name(value: str) -> Verdict:
     if not is_cjk(name) or not 2 <= len(name) <= 4 or name.endswith(_NOT_A_PERSON):
         return REJECT
     surname = surname_of(name)
-    if not surname or len(name) - len(surname) > 2:
+    if not surname or len(name) - len(surname) > 2 or _PARTICLES & set(name[len(surname):]):
         return REJECT
     return Verdict(None, "known surname", name, metadata={"compound_surname": len(surname) == 2})
