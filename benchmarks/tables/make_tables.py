@@ -13,6 +13,7 @@ Two splits with disjoint header vocabularies: tune on `dev`, report on `holdout`
 from __future__ import annotations
 
 import csv
+import html
 import json
 import random
 import shutil
@@ -24,6 +25,7 @@ from openpyxl import Workbook
 HERE = Path(__file__).resolve().parent
 TABLES_PER_SPLIT = 56
 ROWS = (3, 60)
+FORMATS = ("csv", "xlsx", "json", "gbk.csv")
 # Headers of a column of people that no lexicon is likely to hold; each split has its own.
 PERSON_HEADERS = {
     "dev": ["受益人", "承租人", "签收人", "经手人", "联系人/个人", "领款", "值班", "跟进", "学员", "payee", "holder",
@@ -161,14 +163,14 @@ def table(index: int, m: Maker) -> tuple[list[str], list[list[str]], list[list[l
     return [h for h, _ in cols], rows, gold, with_header
 
 
-def write(split: str, seed: int) -> int:
-    folder = HERE / split
+def write(split: str, seed: int, formats: tuple[str, ...] = FORMATS, folder_name: str = "") -> int:
+    folder = HERE / (folder_name or split)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     m, labels = Maker(split, seed), []
     for i in range(TABLES_PER_SPLIT):
         headers, rows, gold, with_header = table(i, m)
-        fmt = ["csv", "xlsx", "json", "gbk.csv"][i % 4]
+        fmt = formats[i % len(formats)]
         name = f"t{i:02d}.{fmt.split('.')[-1]}"
         first = _write_table(folder / name, fmt, headers if with_header else None, rows, i)
         for n, row_gold in enumerate(gold):
@@ -184,6 +186,13 @@ def _write_table(path: Path, fmt: str, headers, rows, index: int) -> int:
     if fmt.endswith("csv"):
         with path.open("w", newline="", encoding="gbk" if fmt.startswith("gbk") else "utf-8") as f:
             csv.writer(f).writerows(body)
+        return 2 if headers else 1
+    if fmt == "pdf":
+        return _write_pdf(path, headers, rows)
+    if fmt == "html":
+        cells = "".join("<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in headers) + "</tr>" for _ in [0] if headers)
+        cells += "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+        path.write_text(f"<html><body><h1>明细</h1><table>{cells}</table></body></html>", encoding="utf-8")
         return 2 if headers else 1
     if fmt == "xlsx":
         book = Workbook()
@@ -201,6 +210,32 @@ def _write_table(path: Path, fmt: str, headers, rows, index: int) -> int:
     return 0
 
 
+def _write_pdf(path: Path, headers, rows) -> int:
+    """One page, one line a row, each column at its own x (no ruling lines): what a
+    PDF report's text layer gives a reader. Returns the line of the first data row."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ([headers] if headers else []) + rows
+    width, height = landscape(A4)
+    widths = [max(pdfmetrics.stringWidth(r[c], "STSong-Light", 1) for r in body) for c in range(len(body[0]))]
+    size = min(9.0, (width - 72 - 18 * len(widths)) / max(sum(widths), 1))
+    page = canvas.Canvas(str(path), pagesize=(width, height))
+    page.setFont("STSong-Light", size)
+    for n, row in enumerate(body):
+        x = 36.0
+        for c, value in enumerate(row):
+            page.drawString(x, height - 40 - n * (size + 3), value)
+            x += widths[c] * size + 18
+    page.save()
+    return 2 if headers else 1
+
+
 if __name__ == "__main__":
     for split, seed in (("dev", 20261205), ("holdout", 77)):
         print(split, write(split, seed), "labelled values")
+    # the holdout's tables again, as PDF pages and HTML tables
+    print("holdout_pdf_html", write("holdout", 77, ("pdf", "html"), "holdout_pdf_html"), "labelled values")

@@ -214,6 +214,13 @@ class Detector:
         """Entity type -> its priority when spans overlap (resolve_overlaps)."""
         return self._rank
 
+    @property
+    def model_names(self) -> frozenset[str]:
+        """The recognizer names of what the models (not the rules) find."""
+        from piiscan.detect.ner.second_opinion import SECOND_OPINION
+
+        return frozenset(r.name for r in self._nlp) | {SECOND_OPINION}
+
     def header_for(self, entity: str) -> Optional[str]:
         """A column header that names `entity`: column inference runs the recognizers
         over a column's values as if under it, once the values say what the column is."""

@@ -3,7 +3,7 @@ documents of a folder of labelled tables (benchmarks/tables/make_tables.py).
 
 A folder holds the tables and gold.jsonl, one labelled value per line:
 {"file", "row", "entity", "value"}; `row` is the row as the location of a finding
-gives it (csv/xlsx row number, index in a JSON array). A prediction is right when
+gives it (csv/xlsx/HTML row number, index in a JSON array, a PDF page's line). A prediction is right when
 the same file, row, entity and value (spaces ignored) are labelled."""
 
 from __future__ import annotations
@@ -23,6 +23,11 @@ _SPACES = re.compile(r"\s+")
 
 def _key(file: str, row, entity: str, value: str) -> tuple:
     return file, int(row), entity, _SPACES.sub("", value)
+
+
+def _text_row(location: dict):
+    """A PDF page's table, read as lines: the line is the row (a one-page table)."""
+    return (None, location["line"], None) if "page" in location and "line" in location else None
 
 
 def load_gold(folder: Path) -> set[tuple]:
@@ -51,7 +56,7 @@ def evaluate_tables(scanner: Scanner, folder: Path) -> dict:
         if result.error:
             errors.append(f"{name}: {result.error.reason}")
         for f in result.findings:
-            position = table_position(f.location)
+            position = table_position(f.location) or _text_row(f.location)
             if f.entity_type in types and position is not None:
                 predicted.add(_key(name, position[1], f.entity_type, f.value))
     figures = {}

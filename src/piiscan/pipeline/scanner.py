@@ -15,6 +15,7 @@ from piiscan.core.errors import safe_reason
 from piiscan.core.model import Detection, FileError, FileResult, Finding, TextUnit
 from piiscan.classify.policy import Policy, default_policy
 from piiscan.pipeline.tables import TableStage
+from piiscan.pipeline.text_tables import with_text_tables
 from piiscan.sources.readers import ReaderError, reader_for
 from piiscan.sources.walk import Problem, shown as shown_path, walk
 from piiscan.detect.recognizer import ValidatedPatternRecognizer
@@ -116,7 +117,10 @@ class Scanner:
         detection or classification is a bug of ours and propagates (exit 70)."""
         tables = TableStage(self.detector)
         for unit in _guarded(shown, units, result):
-            for ready, detections in tables.feed(unit, self.detector.detect(unit.text, header=unit.header)):
+            found = self.detector.detect(unit.text, header=unit.header)
+            if unit.first_line is not None:  # a PDF page, a text block: its tables too
+                found = with_text_tables(unit, found, self.detector)
+            for ready, detections in tables.feed(unit, found):
                 yield classifier.add(ready, list(self.findings(shown, ready, detections)))
         for ready, detections in tables.finish():  # what a reader's error cut short is classified too
             yield classifier.add(ready, list(self.findings(shown, ready, detections)))

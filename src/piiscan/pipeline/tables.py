@@ -189,14 +189,14 @@ class TableStage:
         else:
             found = [d for d in self.detector.detect(text, header=self.detector.header_for(decision.entity))
                      if d.entity_type == decision.entity]
-            return _merged(cell.detections, [_as_column(d, decision) for d in found])
+            return merged(cell.detections, [_as_column(d, decision) for d in found])
         added = []
         for start, end in spans:
             value = text[start:end].strip()
             start = text.index(value, start)
             added.append(Detection(entity, start, start + len(value), score, COLUMN_RECOGNIZER, value, value,
                                    {"column_inference": why, "column_mode": decision.mode if decision else "row"}))
-        return _merged(cell.detections, added)
+        return merged(cell.detections, added)
 
 
 def _is_label(cell: _Cell, table: _Table) -> bool:
@@ -213,10 +213,15 @@ def _as_column(d: Detection, decision: ColumnDecision) -> Detection:
                      d.value, d.canonical, dict(d.metadata) | {"column_inference": "column", "column_mode": ALL})
 
 
-def _merged(existing: list[Detection], added: list[Detection]) -> list[Detection]:
-    """The cell's own detections plus the column's, where they do not overlap."""
-    kept = list(existing)
+def merged(existing: list[Detection], added: list[Detection]) -> list[Detection]:
+    """Own detections plus the column's, where they do not overlap; a column's name
+    wins over the model's organisation on the same text (罗想 or 康帆 中国工商银行 in
+    a column of payees: the model reads the row, the column knows better)."""
+    names = [d for d in added if d.entity_type == "PERSON"]
+    kept = [e for e in existing
+            if e.entity_type != "ORGANIZATION" or all(d.end <= e.start or d.start >= e.end for d in names)]
+    base = list(kept)
     for d in added:
-        if all(d.end <= e.start or d.start >= e.end for e in existing):
+        if all(d.end <= e.start or d.start >= e.end for e in base):
             kept.append(d)
     return sorted(kept, key=lambda d: d.start)

@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 from piiscan.core.model import Detection, TextUnit
 from piiscan.detect.engine import Detector
 from piiscan.pipeline.tables import COLUMN_RECOGNIZER, TableStage, table_position
+from piiscan.pipeline.text_tables import column_detections
 from piiscan.sources.readers.base import ReaderError
 
 MAX_PATTERN = 20_000  # more distinct values than this are matched as whole texts only
@@ -34,6 +35,8 @@ class KnownValues:
             for unit in units:
                 # only table cells need detection here: a row's identifiers are evidence for its names
                 found = detector.detect(unit.text, header=unit.header) if table_position(unit.location) else []
+                if unit.first_line is not None:  # a PDF page's or a text's own tables
+                    self._keep([(unit, column_detections(unit, detector.detect(unit.text), detector))])
                 self._keep(stage.feed(unit, found))
         except ReaderError:
             pass  # what was read is learnt; the writer reports a file it cannot read itself

@@ -1,0 +1,139 @@
+"""Tables inside running text: a PDF page's table as its text layer gives it, a
+fixed-width report pasted into a mail, a tab-separated export read as text.
+
+Such a table reaches the scan as lines of one multi-line unit, so column inference
+(piiscan.pipeline.tables) would never see its columns: a column of names under a
+header the lexicon does not know (受益人) would be left to the model, line by
+line. Here consecutive lines that split into the same number (three or more) of
+fields separated by spaces or tabs are taken as a table's rows; their fields go
+through the same table stage as spreadsheet cells (the header row found the same
+way, a row's ID or phone evidence for the name beside it), and what the columns
+decide comes back as detections in the unit's own offsets. Chinese prose has no
+spaces between words, and English prose rarely keeps one word count over three
+lines, so ordinary text is left alone. A name in letters keeps its space (Na Zhao
+is one field); an empty cell, which a PDF's text layer does not show, breaks the
+run of lines there."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from piiscan.core.model import Detection, TextUnit
+from piiscan.detect.engine import Detector
+from piiscan.pipeline.tables import COLUMN_RECOGNIZER, TableStage, merged
+from piiscan.sources.readers.base import header_index
+
+MIN_FIELDS = 3
+MIN_ROWS = 3  # the header row included
+MAX_FIELD = 40  # characters: a longer field is a sentence, not a cell
+QUIET_ROWS = 8  # a column of this many values that column inference does not take for names has none
+_FIELD = re.compile(r"[^ \t\u3000]+")
+_WORDS = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+
+
+@dataclass
+class TextTables:
+    added: list[Detection] = field(default_factory=list)  # the columns' findings, in the unit's offsets
+    cells: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of every cell
+    quiet: list[tuple[int, int]] = field(default_factory=list)  # cells of long columns that hold no names
+
+
+def _blocks(text: str) -> list[list[list[tuple[int, int]]]]:
+    """Runs of at least MIN_ROWS consecutive lines with the same number of fields."""
+    blocks, run = [], []
+    for fields in _lines(text):
+        ok = len(fields) >= MIN_FIELDS and all(e - s <= MAX_FIELD for s, e in fields)
+        if ok and run and len(run[-1]) == len(fields):
+            run.append(fields)
+            continue
+        if len(run) >= MIN_ROWS:
+            blocks.append(run)
+        run = [fields] if ok else []
+    if len(run) >= MIN_ROWS:
+        blocks.append(run)
+    return blocks
+
+
+def _lines(text: str) -> Iterator[list[tuple[int, int]]]:
+    """Each line's fields, lines counted as the scan counts them (\\r\\n, \\n and a
+    lone \\r each end one); words in letters one space apart are one field (Na Zhao;
+an English sentence is then one field, not a row)."""
+    start = 0
+    for match in re.finditer(r"\r\n|\r|\n|\Z", text):
+        fields: list[tuple[int, int]] = []
+        for m in _FIELD.finditer(text, start, match.start()):
+            a, b = m.span()
+            if fields and a == fields[-1][1] + 1 and text[a - 1] == " " and _WORDS.fullmatch(text, *fields[-1]) \
+                    and _WORDS.fullmatch(text, a, b):
+                fields[-1] = (fields[-1][0], b)
+            else:
+                fields.append((a, b))
+        yield fields
+        if match.end() == len(text) and match.start() == match.end():
+            break
+        start = match.end()
+
+
+def with_text_tables(unit: TextUnit, detections: list[Detection], detector: Detector) -> list[Detection]:
+    """The unit's detections with its text tables' column findings. Where the
+    model reads a table row as a sentence, the columns know better: a name of the
+    model's over two cells (蒋公 程俊) or in a long column that holds no names
+    (刘海 among 魏碑, 苏打) is dropped."""
+    tables = text_tables(unit, detections, detector)
+    if not tables.cells:
+        return detections
+    models = detector.model_names
+
+    def wrong(d: Detection) -> bool:
+        return d.entity_type == "PERSON" and d.recognizer in models and (
+            sum(1 for a, b in tables.cells if a < d.end and d.start < b) > 1
+            or any(a <= d.start and d.end <= b for a, b in tables.quiet))
+
+    return merged([d for d in detections if not wrong(d)], tables.added)
+
+
+def text_tables(unit: TextUnit, detections: list[Detection], detector: Detector) -> TextTables:
+    """Column inference over the tables in a multi-line unit's text (the unit's own
+    detections of each field count as its cell's)."""
+    found = TextTables()
+    if unit.first_line is None or unit.text.count("\n") + unit.text.count("\r") < MIN_ROWS - 1:
+        return found
+    for number, block in enumerate(_blocks(unit.text)):
+        found.cells.extend(cell for row in block for cell in row)
+        _infer(unit, number, block, detections, detector, found)
+    return found
+
+
+def _infer(unit: TextUnit, number: int, block, detections: list[Detection], detector: Detector,
+           found: TextTables) -> None:
+    texts = [[unit.text[s:e] for s, e in row] for row in block]
+    header_row = header_index(texts)
+    stage = TableStage(detector)
+    cells = []
+    for r, row in enumerate(block):
+        for c, (start, end) in enumerate(row):
+            header = texts[header_row][c] if header_row is not None and r > header_row else None
+            own = [_shifted(d, -start) for d in detections if start <= d.start and d.end <= end]
+            cell = TextUnit(unit.text[start:end], {"text_table": number, "row": r, "column": c}, header=header)
+            cells.append((start, cell, own))
+    offsets = {id(cell): start for start, cell, _ in cells}
+    ready = [out for _, cell, own in cells for out in stage.feed(cell, own)] + list(stage.finish())
+    for cell, found_here in ready:
+        found.added.extend(_shifted(d, offsets[id(cell)]) for d in found_here if d.recognizer == COLUMN_RECOGNIZER)
+    names = {column for _, column, decision in stage.decided if decision.entity == "PERSON"}
+    values = len(block) - (header_row + 1 if header_row is not None else 0)
+    if values >= QUIET_ROWS:
+        first = header_row + 1 if header_row is not None else 0
+        found.quiet.extend(row[c] for row in block[first:] for c in range(len(row)) if c not in names)
+
+
+def column_detections(unit: TextUnit, detections: list[Detection], detector: Detector) -> list[Detection]:
+    """What column inference adds in the tables of a multi-line unit's text."""
+    return text_tables(unit, detections, detector).added
+
+
+def _shifted(d: Detection, by: int) -> Detection:
+    return Detection(d.entity_type, d.start + by, d.end + by, d.score, d.recognizer, d.value, d.canonical,
+                     dict(d.metadata), d.context_word)
