@@ -178,3 +178,33 @@ def test_redact_rewrites_exactly_what_scan_finds(name, tmp_path, monkeypatch, pl
                                         "found, not rewritten": sorted(found - changed)}
     assert any(DECOYS in text for texts in after.values() for text in texts) or name in (
         "list.csv", "crm.sqlite", "old.xls")
+
+
+def _hidden_html(p, v):
+    """What a saved web page or an HTML mail hides: every attribute, comments, scripts."""
+    quoted = "%E5%AE%A2%E6%88%B7"  # 客户, URL-encoded
+    p.write_text(
+        f'<html><head><title>{DECOYS}</title><meta name="author" content="{v.name}"></head><body>\n'
+        f'<input type=text value={v.mobile} name=phone>\n'
+        f'<img src="photo.png?{quoted}=1&id={v.resident_id}" alt="订单DD20240105000123">\n'
+        f'<div id="client-{v.mobile2}" style="background:url(/u/{v.card}.png)">{DECOYS}</div>\n'
+        f'<a href="mailto:client@example.com?subject=%E5%AE%A2%E6%88%B7{v.name2}">联系</a>\n'
+        f'<script>var owner = "{v.resident_id}";</script>\n<!-- 身份证号 {v.resident_id} -->\n'
+        f'<p>联系人：{v.name2}</p></body></html>', encoding="utf-8")
+
+
+MAKERS["hidden.html"] = _hidden_html
+
+
+def test_an_html_copy_keeps_no_value_in_any_attribute_comment_or_script(tmp_path, monkeypatch, planted):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _hidden_html(folder / "hidden.html", planted)
+    assert cli(monkeypatch, "redact", str(folder), "--no-ner", "-q", "--out", str(tmp_path / "out")) == 0
+    copy = (tmp_path / "out" / "hidden.html").read_text(encoding="utf-8")
+    from urllib.parse import unquote
+
+    plain = unquote(copy)
+    assert [v for v in (planted.name, planted.name2, planted.mobile, planted.mobile2, planted.card,
+                        planted.resident_id) if v in plain] == []
+    assert copy.count(DECOYS) == 2 and "DD20240105000123" in copy and "type=text" in copy

@@ -20,16 +20,18 @@ from piiscan.pipeline.text_tables import column_detections
 from piiscan.sources.readers.base import ReaderError
 
 MAX_PATTERN = 20_000  # more distinct values than this are matched as whole texts only
+NAME_ON_ITS_OWN = 0.5  # detect.columns.values.chinese_name_score of a name found anywhere, to be looked for everywhere
 
 
 class KnownValues:
     def __init__(self) -> None:
         self.values: dict[str, tuple[str, float]] = {}  # value -> (entity, score)
         self._pattern: Optional[re.Pattern] = None
+        self._stale = False  # values added since the pattern was compiled
 
     def learn(self, detector: Detector, units: Iterable[TextUnit]) -> None:
         """Remember the values column inference finds in `units` (one file's)."""
-        self.values, self._pattern = {}, None
+        self.values, self._pattern, self._stale = {}, None, False
         stage = TableStage(detector)
         try:
             for unit in units:
@@ -44,12 +46,25 @@ class KnownValues:
         self._compile()
 
     def add(self, value: str, entity: str, score: float) -> None:
-        """One more value to find everywhere (what verification found in a first copy)."""
+        """One more value to find everywhere (what verification found in a first copy,
+        a name redacted in one place of the file)."""
         if len(value.strip()) >= 2 and value not in self.values:
             self.values[value] = (entity, score)
-            self._compile()
+            self._stale = True
+
+    def name_seen(self, value: str, score: float) -> None:
+        """A person's name redacted somewhere in the file is redacted wherever else it
+        occurs there (王建国 after 客户 in the title, alone in a list below), if it reads
+        as a name on its own: a model's mistake must not spread over the file."""
+        from piiscan.detect.columns.values import chinese_name_score
+        from piiscan.detect.validators.names import NAME_DOTS
+
+        if value not in self.values and (chinese_name_score(value) >= NAME_ON_ITS_OWN
+                                         or (any(c in value for c in NAME_DOTS) and len(value) >= 4)):
+            self.add(value, "PERSON", score)
 
     def _compile(self) -> None:
+        self._stale = False
         if 0 < len(self.values) <= MAX_PATTERN:
             ordered = sorted(self.values, key=len, reverse=True)  # 欧阳娜娜 before 欧阳
             self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
@@ -66,6 +81,8 @@ class KnownValues:
         """Where the remembered values occur in `text`."""
         if not self.values or not text:
             return []
+        if self._stale:
+            self._compile()
         if self._pattern is None:
             hit = self.values.get(text.strip())
             if hit is None:

@@ -246,6 +246,8 @@ class Redactor:
                 self.produced.add(new)
                 self._lengths.add(len(new))
             replacements.append(Replacement(d.start, d.end, new, d.entity_type, operator))
+            if d.entity_type == "PERSON":
+                self.known.name_seen(d.value, d.score)
         return replacements
 
     def take_counts(self) -> dict[str, dict[str, int]]:

@@ -50,12 +50,12 @@ class EmlWriter:
                 if part.get_filename():
                     self._attachment(message, part, spans, depth, budget, Path(folder), prefix)
                 elif part.get_content_type() in ("text/plain", "text/html"):
-                    self._body(part, spans, Path(folder))
+                    self._body(part, spans)
         return bytes(message)
 
     @staticmethod
-    def _body(part, spans: Spans, folder: Path) -> None:
-        from piiscan.protect.writers.html import HtmlWriter
+    def _body(part, spans: Spans) -> None:
+        from piiscan.protect.writers.html import rewrite_html
 
         charset = part.get_content_charset() or "utf-8"
         try:
@@ -63,10 +63,7 @@ class EmlWriter:
         except (LookupError, UnicodeDecodeError):  # an unknown or wrong charset
             text, charset = part.get_payload(decode=True).decode("gb18030", errors="replace"), "utf-8"
         if part.get_content_type() == "text/html":
-            source, target = folder / "body-in.html", folder / "body-out.html"
-            source.write_text(text, encoding="utf-8")
-            HtmlWriter().write(source, target, spans)
-            new = target.read_text(encoding="utf-8")
+            new = rewrite_html(text, spans)
         else:
             new = apply(text, spans(text, None))
         try:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 import tempfile
@@ -9,7 +10,6 @@ from typing import ClassVar, Iterator
 from piiscan.core.model import TextUnit
 from piiscan.sources.readers.base import ReaderError
 from piiscan.sources.readers.budget import Budget, budget_for
-from piiscan.sources.readers.markup import _TextCollector
 
 NAME_HEADER = "姓名"  # context for a display name, as for a document's author
 
@@ -57,11 +57,10 @@ class EmlReader:
         except (LookupError, UnicodeDecodeError):  # an unknown or wrong charset
             text = part.get_payload(decode=True).decode("gb18030", errors="replace")
         if part.get_content_type() == "text/html":
-            collector = _TextCollector()
-            collector.feed(text)
-            collector.close()
-            for unit in collector.units:
-                yield TextUnit(unit.text, {"part": number} | unit.location)
+            from piiscan.sources.readers.html import html_units
+
+            for unit in html_units(text):
+                yield dataclasses.replace(unit, location={"part": number} | unit.location)
             return
         yield TextUnit(text, {"part": number}, first_line=1)
 
