@@ -88,3 +88,13 @@ def test_overlaps_keep_the_higher_score_then_priority(detector):
     assert rank["CN_RESIDENT_ID"] < rank["CN_BANK_CARD"]
     assert resolve_overlaps([tie_card, tie_id], rank) == [tie_id]
     assert resolve_overlaps([tie_id, tie_card], {"CN_BANK_CARD": 1, "CN_RESIDENT_ID": 2}) == [tie_card]
+
+
+def test_a_serial_that_passes_luhn_is_not_a_card(detector):
+    """One 16–19-digit serial in ten passes Luhn: under or after 流水号/订单号 it stays a serial."""
+    serial = "4324120858335927"  # Luhn-valid
+    assert [d.entity_type for d in detector.detect(serial)] == ["CN_BANK_CARD"]
+    assert detector.detect(serial, header="交易流水号") == []
+    assert detector.detect(f"交易流水号：{serial}，金额100.00") == []
+    assert [d.entity_type for d in detector.detect(f"流水号A1，卡号：{serial}")] == ["CN_BANK_CARD"]
+    assert [d.entity_type for d in detector.detect(serial, header="银行卡编号")] == ["CN_BANK_CARD"]

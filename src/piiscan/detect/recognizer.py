@@ -59,6 +59,9 @@ class RecognizerSpec(BaseModel):
     # Database column names that name the entity (sfzh, id_card, mobile): matched only
     # in a column header, as whole identifier words (see column_name_in), never in prose.
     column_names: list[str] = []
+    # Words that say a number is something else (流水号, 订单号): a hit they head, in
+    # its column header or right before it with no context word nearer, is dropped.
+    other_context: list[str] = []
     context_before: int = 30
     context_after: int = 15
     context_boost: float = 0.35
@@ -108,6 +111,8 @@ class ValidatedPatternRecognizer(PatternRecognizer):
         self.prefilter = re.compile(spec.prefilter)
         words = sorted(spec.context, key=len, reverse=True)
         self._context_re = re.compile("|".join(map(re.escape, words)), re.IGNORECASE) if words else None
+        others = sorted(spec.other_context, key=len, reverse=True)
+        self._other_re = re.compile("|".join(map(re.escape, others)), re.IGNORECASE) if others else None
         self._column_names = {_joined(name): name for name in spec.column_names}
         self._header_cache: dict[str, Optional[str]] = {}
 
@@ -133,8 +138,13 @@ class ValidatedPatternRecognizer(PatternRecognizer):
         """Raise hits with a context word near them or in the header; drop the
         context-only ones that have none."""
         header_word = self.context_word_in(context) if hits else None
+        if self._other_re is not None and hits and not header_word and context and \
+                any(self._other_re.search(item) for item in context):
+            return []  # a column of 流水号: its numbers are serials, whatever their checksum
         kept = []
         for hit in hits:
+            if not header_word and self._other_before(text, hit.start):
+                continue
             word = header_word or self.context_word_near(text, hit.start, hit.end)
             if word:
                 hit.context_word = word
@@ -144,6 +154,17 @@ class ValidatedPatternRecognizer(PatternRecognizer):
                 continue
             kept.append(hit)
         return kept
+
+    def _other_before(self, text: str, start: int) -> bool:
+        """An other_context word before the hit, with no context word after it."""
+        if self._other_re is None:
+            return False
+        window = max(0, start - self.spec.context_before)
+        other = [m.end() for m in self._other_re.finditer(text, window, start)]
+        if not other:
+            return False
+        own = [m.end() for m in self._context_re.finditer(text, window, start)] if self._context_re else []
+        return not own or other[-1] > own[-1]
 
     def context_word_near(self, text: str, start: int, end: int) -> Optional[str]:
         if self._context_re is None:
