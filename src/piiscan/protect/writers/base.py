@@ -9,13 +9,8 @@ comments, headers/footers, document properties) for verification.
 
 from __future__ import annotations
 
-import re
-import zipfile
 from pathlib import Path
 from typing import Callable, ClassVar, Iterator, Optional, Protocol, Sequence
-from urllib.parse import unquote
-
-from lxml import etree
 
 from piiscan.core.model import TextUnit
 from piiscan.protect.operators import Replacement
@@ -64,28 +59,3 @@ def replace_in_segments(segments: Sequence[tuple[str, bool]], replacements: list
         if not placed and r.text:  # only separators in the span: put it before them
             chars[r.start] = r.text + chars[r.start]
     return ["".join(chars[a:b]) for a, b in bounds]
-
-
-# Text that could hold a value: a run of digits, an e-mail, Chinese characters.
-_WORTH_SCANNING = re.compile(r"\d{5}|@|[\u4e00-\u9fff]")
-
-
-def package_units(path: Path) -> Iterator[TextUnit]:
-    """Every text node and attribute value that could hold a value, in every XML
-    part of an OOXML package (xlsx, docx). Verification reads these besides the
-    reader's text, so what no writer looks at — a sheet named after a client, a
-    pivot cache, data-bound custom XML, a defined name — is still checked."""
-    with zipfile.ZipFile(path) as package:
-        for name in package.namelist():
-            if not name.endswith((".xml", ".rels")):
-                continue
-            parser = etree.XMLParser(resolve_entities=False, huge_tree=True)
-            root = etree.fromstring(package.read(name), parser)
-            for el in root.iter():
-                if not isinstance(el.tag, str):
-                    continue
-                if el.text and _WORTH_SCANNING.search(el.text):
-                    yield TextUnit(el.text, {"part": name, "element": etree.QName(el).localname})
-                for attribute, value in el.attrib.items():
-                    if _WORTH_SCANNING.search(value):
-                        yield TextUnit(unquote(value), {"part": name, "attribute": etree.QName(attribute).localname})

@@ -9,10 +9,11 @@ cut a name out of its line, and a copy must leak nothing."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import ClassVar, Iterator
 
-from PIL import Image, ImageDraw, ImageSequence
+from PIL import Image, ImageDraw, ImageSequence, UnidentifiedImageError
 
 from piiscan.core.model import TextUnit
 from piiscan.protect.writers.base import Spans
@@ -57,3 +58,24 @@ class ImageWriter:
 
     def units(self, path: Path) -> Iterator[TextUnit]:
         return ImageReader().read(path)
+
+
+def burn_image_bytes(data: bytes, spans: Spans) -> tuple[bytes, list[str]]:
+    """An encoded image (a picture inside an Office document) burned as `write` burns
+    a file, its first frame, encoded again in its format; the bytes given when nothing
+    was burned. An image that cannot be read is returned as it is, with a note."""
+    reason = ocr_unavailable()
+    if reason:
+        return data, [f"an image not checked: {reason}"]
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, frame = image.format, image.copy()
+    except (UnidentifiedImageError, OSError):
+        return data, ["an image in a format that cannot be read (EMF, WMF?) not checked"]
+    before = frame.convert("RGB").tobytes() if frame.mode not in ("RGB", "L") else frame.tobytes()
+    burned = ImageWriter._burn(frame, spans, 1)
+    if burned.tobytes() == before:
+        return data, []
+    buffer = io.BytesIO()
+    burned.save(buffer, format=kind, **({"quality": 95} if kind == "JPEG" else {}))
+    return buffer.getvalue(), []

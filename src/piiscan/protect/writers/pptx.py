@@ -11,7 +11,8 @@ from typing import ClassVar, Iterator
 
 from piiscan.core.model import TextUnit
 from piiscan.protect.operators import apply
-from piiscan.protect.writers.base import Spans, package_units, replace_in_segments
+from piiscan.protect.writers.package import package_units, redact_package
+from piiscan.protect.writers.base import Spans, replace_in_segments
 from piiscan.sources.readers.pptx import PROPERTIES, PptxReader, open_deck, text_frames
 
 
@@ -32,6 +33,11 @@ class PptxWriter:
             if isinstance(value, str) and value.strip():
                 setattr(deck.core_properties, attr, apply(value, spans(value, header)))
         deck.save(str(dst))
+        self.notes = redact_package(dst, spans)  # comments, charts, alt text, embeddings, pictures…
+
+    def unchecked(self, path: Path) -> list[str]:
+        """What the last write dropped or could not read (package.py)."""
+        return list(getattr(self, "notes", []))
 
     def units(self, path: Path) -> Iterator[TextUnit]:
         yield from PptxReader().read(path)

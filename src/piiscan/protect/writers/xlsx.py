@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from urllib.parse import quote, unquote
 from typing import ClassVar, Iterator
@@ -11,9 +12,30 @@ from piiscan.core.model import TextUnit
 from piiscan.sources.readers.base import HEADER_SEARCH_ROWS, check_ooxml, column_letter, header_index
 from piiscan.sources.readers.xlsx import HEADER_FOOTERS, PROPERTIES, XlsxReader, cell_text
 from piiscan.protect.operators import apply
-from piiscan.protect.writers.base import NAME_HEADER, Spans, package_units
+from piiscan.protect.writers.package import package_units, redact_package
+from piiscan.protect.writers.base import NAME_HEADER, Spans
 
 URL_SAFE = ":/?&=#@%+,;~!$'()*"
+
+
+# Characters a sheet name cannot hold (a mask's *), and what stands for them.
+SHEET_SAFE = str.maketrans({"*": "＊", "?": "？", ":": "：", "/": "／", "\\": "＼", "[": "［", "]": "］"})
+
+
+def _sheet_names(titles: list[str], spans: Spans) -> dict[str, str]:
+    """{a redacted sheet name as the package pass writes it: the name Excel accepts},
+    applied wherever the name is referred to (formulas, defined names, charts)."""
+    renamed = {}
+    for title in titles:
+        new = apply(title, spans(title, None))
+        if new != title and new.translate(SHEET_SAFE) != new:
+            renamed[new] = new.translate(SHEET_SAFE)[:31]
+    return renamed
+
+
+def _external_links(path: Path) -> int:
+    with zipfile.ZipFile(path) as package:
+        return sum(1 for n in package.namelist() if n.startswith("xl/externalLinks/") and n.endswith(".xml"))
 
 
 class XlsxWriter:
@@ -29,7 +51,8 @@ class XlsxWriter:
 
     def write(self, src: Path, dst: Path, spans: Spans) -> None:
         check_ooxml(src, "workbook")
-        workbook = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", keep_links=True)
+        # links to other workbooks are dropped: their caches hold the other book's cells, out of context
+        workbook = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", keep_links=False)
         for sheet in workbook.worksheets:
             headers, header_row = self._headers(sheet)
             for row in sheet.iter_rows():
@@ -61,6 +84,14 @@ class XlsxWriter:
             if isinstance(prop.value, str) and prop.value.strip():
                 prop.value = apply(prop.value, spans(prop.value, prop.name))
         workbook.save(dst)
+        links = _external_links(src)
+        self.notes = ([f"{links} links to other workbooks dropped (their cached values with them)"] if links else [])
+        renamed = _sheet_names(workbook.sheetnames, spans)
+        self.notes += redact_package(dst, spans, renamed=renamed)  # charts, pivot caches, defined names…
+
+    def unchecked(self, path: Path) -> list[str]:
+        """What the last write dropped or could not read (package.py)."""
+        return list(getattr(self, "notes", []))
 
     @staticmethod
     def _comment(comment: Comment, spans: Spans) -> Comment:

@@ -1,0 +1,248 @@
+"""Every part of an OOXML package (xlsx, docx, pptx), for what the object-model
+writers (openpyxl, python-docx, python-pptx) do not rewrite: chart titles and
+caches, pivot caches, defined names, data validations, autofilters, sheet names,
+document variables, custom XML, alt text, field codes.
+
+One traversal (`xml_texts`) serves both sides: verification reads every text node
+and attribute value it yields (`package_units`), and the pass after the object
+model's save (`redact_package`) rewrites exactly those, so what is checked is what
+is rewritten. Only the spans the redactor returns change: tags, relationship ids,
+content types and numbers around them stay. Parts that are not XML:
+- an embedded xlsx/docx/pptx is redacted with its own writer (recursively);
+- a picture (png, jpg, tiff, bmp, gif) is OCR'd and its lines holding a value
+  burned (image.py), same format, same part name;
+- an embedded OLE object (a .bin that no writer can read) is dropped with its
+  relationships, and the manifest says so.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from io import BytesIO
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterator, Optional
+from urllib.parse import quote, unquote
+
+from lxml import etree
+
+from piiscan.core.model import TextUnit
+from piiscan.protect.operators import Replacement, apply
+from piiscan.protect.writers.base import Spans
+
+# Text that could hold a value: a run of digits, an e-mail, Chinese characters.
+_WORTH_SCANNING = re.compile(r"\d{5}|@|[\u4e00-\u9fff]")
+URL_SAFE = ":/?&=#@%+,;~!$'()*"
+MEDIA = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif")
+PACKAGES = (".xlsx", ".xlsm", ".docx", ".pptx")
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+# (part name, element, attribute or None): True when the object-model writer rewrote it already
+Handled = Callable[[str, etree._Element, Optional[str]], bool]
+
+
+def _nothing_handled(part: str, el: etree._Element, attribute: Optional[str]) -> bool:
+    return False
+
+
+def kind(name: str) -> str:
+    """What the pass does with a part: xml, package, media, ole (dropped) or keep."""
+    lower = name.lower()
+    if lower.endswith((".xml", ".rels")):
+        return "xml"
+    if "/embeddings/" in lower:
+        return "package" if lower.endswith(PACKAGES) else "ole"
+    if "/media/" in lower and lower.endswith(MEDIA):
+        return "media"
+    return "keep"  # fonts, VBA, printer settings, EMF/WMF previews
+
+
+def _parse(data: bytes) -> etree._Element:
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, huge_tree=True))
+
+
+def _context(el: etree._Element) -> Optional[str]:
+    """A `name` attribute beside the value (a docVar's name, a defined name) is its context."""
+    for attribute, value in el.attrib.items():
+        if etree.QName(attribute).localname == "name":
+            return value
+    return None
+
+
+def xml_texts(root: etree._Element) -> Iterator[tuple[etree._Element, Optional[str], str]]:
+    """(element, attribute or None for its text, the text as detected on) of every
+    text node and attribute value that could hold a value; %XX-encoded attributes
+    (link targets) decoded."""
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.text and _WORTH_SCANNING.search(el.text):
+            yield el, None, el.text
+        for attribute, value in el.attrib.items():
+            if _WORTH_SCANNING.search(value):
+                yield el, attribute, unquote(value)
+
+
+def package_units(path: Path) -> Iterator[TextUnit]:
+    """What verification reads of a package besides the object model: every XML
+    text and attribute of every part, embedded packages read by their own writer,
+    pictures by OCR."""
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            what = kind(name)
+            if what == "xml":
+                for el, attribute, text in xml_texts(_parse(package.read(name))):
+                    where = {"part": name, "element" if attribute is None else "attribute":
+                             etree.QName(el if attribute is None else attribute).localname}
+                    yield TextUnit(text, where, _context(el) if attribute != _name_attribute(el) else None)
+            elif what == "package":
+                yield from _embedded_units(name, package.read(name))
+            elif what == "media":
+                yield from _picture_units(name, package.read(name))
+
+
+def _name_attribute(el: etree._Element) -> Optional[str]:
+    return next((a for a in el.attrib if etree.QName(a).localname == "name"), None)
+
+
+def _embedded_units(name: str, data: bytes) -> Iterator[TextUnit]:
+    from piiscan.protect.writers import writer_for
+
+    writer = writer_for(Path(PurePosixPath(name).name))
+    with tempfile.TemporaryDirectory(prefix="piiscan-embedded-") as folder:
+        copy = Path(folder) / f"embedded{PurePosixPath(name).suffix}"
+        copy.write_bytes(data)
+        for unit in writer.units(copy):
+            yield TextUnit(unit.text, {"part": name} | dict(unit.location), unit.header)
+
+
+def _picture_units(name: str, data: bytes) -> Iterator[TextUnit]:
+    from PIL import Image, UnidentifiedImageError
+
+    from piiscan.sources.readers.ocr import ocr_lines, ocr_unavailable
+
+    if ocr_unavailable():
+        return  # `unreadable_notes` says so
+    try:
+        image = Image.open(BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError):
+        return
+    yield from ocr_lines(image, {"part": name})
+
+
+def _replacements(spans: Spans, text: str, header: Optional[str]) -> list[Replacement]:
+    """The spans to replace, less the redaction's own output already there (a
+    surrogate the object-model writer wrote is not replaced again)."""
+    found = spans(text, header)
+    own = getattr(spans, "is_own_output", None)
+    return [r for r in found if not (own and own(text, r.start, r.end))]
+
+
+def _rewrite_xml(part: str, data: bytes, spans: Spans, handled: Handled, dropped: set[str],
+                 renamed: dict[str, str]) -> bytes:
+    """The part with every text and attribute rewritten; its bytes unchanged when
+    nothing changed. Relationships to and content types of dropped parts go too.
+    `renamed`: replacement texts that cannot stand where they go (a masked sheet
+    name, 182****2820, is not a valid one) and what is written instead, everywhere."""
+    root = _parse(data)
+    changed = _drop_references(part, root, dropped)
+    for el, attribute, text in list(xml_texts(root)):
+        if handled(part, el, attribute):
+            continue
+        header = _context(el) if attribute != _name_attribute(el) else None
+        replacements = _replacements(spans, text, header)
+        if not replacements:
+            continue
+        new = apply(text, replacements)
+        for written, instead in renamed.items():
+            new = new.replace(written, instead)
+        if attribute is None:
+            el.text = new
+        else:
+            encoded = el.get(attribute) != text  # a %XX-encoded link target stays encoded
+            el.set(attribute, quote(new, safe=URL_SAFE) if encoded else new)
+        changed = True
+    if not changed:
+        return data
+    standalone = b"standalone" in data[:200]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True if standalone else None)
+
+
+def _drop_references(part: str, root: etree._Element, dropped: set[str]) -> bool:
+    if not dropped:
+        return False
+    doomed = []
+    if part.endswith(".rels"):
+        source = posixpath.dirname(posixpath.dirname(part))  # xl/worksheets/_rels/sheet1.xml.rels → xl/worksheets
+        for rel in root.iter(f"{{{RELS_NS}}}Relationship"):
+            target = rel.get("Target", "")
+            resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(source, target))
+            if rel.get("TargetMode") != "External" and resolved in dropped:
+                doomed.append(rel)
+    elif part == "[Content_Types].xml":
+        doomed = [o for o in root.iter(f"{{{TYPES_NS}}}Override") if o.get("PartName", "").lstrip("/") in dropped]
+    for el in doomed:
+        el.getparent().remove(el)
+    return bool(doomed)
+
+
+def _redact_embedded(name: str, data: bytes, spans: Spans, notes: list[str]) -> bytes:
+    from piiscan.protect.writers import writer_for
+
+    suffix = PurePosixPath(name).suffix
+    writer = writer_for(Path(PurePosixPath(name).name))
+    with tempfile.TemporaryDirectory(prefix="piiscan-embedded-") as folder:
+        source, target = Path(folder) / f"in{suffix}", Path(folder) / f"out{suffix}"
+        source.write_bytes(data)
+        writer.write(source, target, spans)
+        notes.extend(f"{name}: {note}" for note in getattr(writer, "notes", []))
+        return target.read_bytes()
+
+
+def redact_package(path: Path, spans: Spans, handled: Handled = _nothing_handled,
+                   renamed: Optional[dict[str, str]] = None) -> list[str]:
+    """Rewrite the package at `path` in place (same member names, order, dates and
+    compression); returns the notes for the manifest (what was dropped, what could
+    not be read), without values."""
+    from piiscan.protect.writers.image import burn_image_bytes
+
+    notes: list[str] = []
+    fd, name = tempfile.mkstemp(prefix=".piiscan-package-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(path) as package, zipfile.ZipFile(name, "w") as out:
+            infos = package.infolist()
+            dropped = {i.filename for i in infos if kind(i.filename) == "ole"}
+            for info in infos:
+                what = kind(info.filename)
+                if what == "ole":
+                    continue
+                data = package.read(info)
+                if what == "xml":
+                    data = _rewrite_xml(info.filename, data, spans, handled, dropped, renamed or {})
+                elif what == "package":
+                    data = _redact_embedded(info.filename, data, spans, notes)
+                elif what == "media":
+                    data, image_notes = burn_image_bytes(data, spans)
+                    notes.extend(f"{info.filename}: {note}" for note in image_notes)
+                out.writestr(info, data)
+        os.replace(name, path)
+    finally:
+        Path(name).unlink(missing_ok=True)
+    if dropped:
+        notes.append(f"{len(dropped)} embedded objects no writer can read (OLE) dropped")
+    return notes + unreadable_notes(path)
+
+
+def unreadable_notes(path: Path) -> list[str]:
+    """What stays in the copy unchecked: pictures in formats OCR cannot read (EMF, WMF)."""
+    with zipfile.ZipFile(path) as package:
+        pictures = [n for n in package.namelist() if "/media/" in n.lower()
+                    and not n.lower().endswith(MEDIA) and not n.lower().endswith((".xml", ".rels"))]
+    return [f"{len(pictures)} embedded pictures in formats OCR cannot read (EMF, WMF…) not checked"] if pictures else []
