@@ -39,6 +39,8 @@ URL_SAFE = ":/?&=#@%+,;~!$'()*"
 MEDIA = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif")
 PACKAGES = (".xlsx", ".xlsm", ".docx", ".pptx")
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_NAMESPACES = ("http://schemas.openxmlformats.org/", "http://schemas.microsoft.com/", "http://purl.org/",
+                     "http://www.w3.org/", "urn:schemas-microsoft-com:")
 TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 # (part name, element, attribute or None): True when the object-model writer rewrote it already
@@ -66,11 +68,13 @@ def _parse(data: bytes) -> etree._Element:
 
 
 def _context(el: etree._Element) -> Optional[str]:
-    """A `name` attribute beside the value (a docVar's name, a defined name) is its context."""
+    """A `name` attribute beside the value (a docVar's name, a defined name) is its
+    context; in custom XML (not Office's own vocabulary) the element's name is."""
     for attribute, value in el.attrib.items():
         if etree.QName(attribute).localname == "name":
             return value
-    return None
+    namespace = etree.QName(el).namespace or ""
+    return None if namespace.startswith(OFFICE_NAMESPACES) else etree.QName(el).localname
 
 
 def xml_texts(root: etree._Element) -> Iterator[tuple[etree._Element, Optional[str], str]]:
@@ -98,15 +102,18 @@ def package_units(path: Path) -> Iterator[TextUnit]:
                 for el, attribute, text in xml_texts(_parse(package.read(name))):
                     where = {"part": name, "element" if attribute is None else "attribute":
                              etree.QName(el if attribute is None else attribute).localname}
-                    yield TextUnit(text, where, _context(el) if attribute != _name_attribute(el) else None)
+                    yield TextUnit(text, where, _header(el, attribute))
             elif what == "package":
                 yield from _embedded_units(name, package.read(name))
             elif what == "media":
                 yield from _picture_units(name, package.read(name))
 
 
-def _name_attribute(el: etree._Element) -> Optional[str]:
-    return next((a for a in el.attrib if etree.QName(a).localname == "name"), None)
+def _header(el: etree._Element, attribute: Optional[str]) -> Optional[str]:
+    """The context of a text or attribute value; a name attribute has none of its own."""
+    if attribute is not None and etree.QName(attribute).localname == "name":
+        return None
+    return _context(el)
 
 
 def _embedded_units(name: str, data: bytes) -> Iterator[TextUnit]:
@@ -154,8 +161,7 @@ def _rewrite_xml(part: str, data: bytes, spans: Spans, handled: Handled, dropped
     for el, attribute, text in list(xml_texts(root)):
         if handled(part, el, attribute):
             continue
-        header = _context(el) if attribute != _name_attribute(el) else None
-        replacements = _replacements(spans, text, header)
+        replacements = _replacements(spans, text, _header(el, attribute))
         if not replacements:
             continue
         new = apply(text, replacements)
@@ -200,9 +206,20 @@ def _redact_embedded(name: str, data: bytes, spans: Spans, notes: list[str]) -> 
     with tempfile.TemporaryDirectory(prefix="piiscan-embedded-") as folder:
         source, target = Path(folder) / f"in{suffix}", Path(folder) / f"out{suffix}"
         source.write_bytes(data)
+        _learn(source, spans)
         writer.write(source, target, spans)
         notes.extend(f"{name}: {note}" for note in getattr(writer, "notes", []))
         return target.read_bytes()
+
+
+def _learn(path: Path, spans: Spans) -> None:
+    """Column inference over an embedded file's tables, as the run does for a file
+    (protect.run._learn): a column of names under 签收人 is redacted inside it too."""
+    from piiscan.sources.readers import reader_for
+
+    known, reader = getattr(spans, "known", None), reader_for(path)
+    if known is not None and reader is not None:
+        known.learn(spans.detector, reader.read(path))
 
 
 def redact_package(path: Path, spans: Spans, handled: Handled = _nothing_handled,

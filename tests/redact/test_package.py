@@ -1,0 +1,141 @@
+"""The pass over every part of an OOXML package (protect/writers/package.py): a part
+no object model knows is rewritten where verification reads it, instruction
+keywords and structure stay, an OLE object is dropped with its relationships and
+the manifest says so, an embedded workbook is redacted by its own writer, and the
+copies open in LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import random
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from faker import Faker
+from openpyxl import Workbook, load_workbook
+
+from piiscan.protect import run
+from piiscan.protect.writers.package import package_units, redact_package
+from tests.readers.conftest import require_tool
+from tests.redact.test_hard_cases import _generator
+from tests.redact.test_writers import assert_absent, redact, zip_text
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+DECOY = "DD202612050001"
+
+
+def test_a_part_no_object_model_knows_is_rewritten_and_the_rest_kept(tmp_path, planted, make_redactor):
+    book = Workbook()
+    book.active.append(["订单号", DECOY])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path, "a") as package:  # stored, not deflated: the copy must keep that too
+        package.writestr(zipfile.ZipInfo("xl/unknown/thing.xml"),
+                         f'<客户 电话="{planted.mobile}" 链接="https://x.example/?id={planted.resident_id}%20">'
+                         f'<备注>订单 {DECOY} 身份证{planted.resident_id}</备注><姓名>{planted.name}</姓名></客户>')
+    before = {i.filename: (i.compress_type, zipfile.ZipFile(path).read(i)) for i in zipfile.ZipFile(path).infolist()}
+    redactor = make_redactor()
+    notes = redact_package(path, redactor)
+    after = {i.filename: (i.compress_type, zipfile.ZipFile(path).read(i)) for i in zipfile.ZipFile(path).infolist()}
+    assert list(after) == list(before) and notes == []
+    thing = after["xl/unknown/thing.xml"][1].decode()
+    assert_absent(thing, [planted.mobile, planted.resident_id, planted.name])
+    assert DECOY in thing and "https://x.example/?id=" in thing and "%20" in thing  # encoded as it was
+    assert after["xl/unknown/thing.xml"][0] == zipfile.ZIP_STORED
+    assert {n: v for n, v in after.items() if n != "xl/unknown/thing.xml"} == \
+        {n: v for n, v in before.items() if n != "xl/unknown/thing.xml"}  # parts without values: the same bytes
+    leaks = [u for u in package_units(path) for d in redactor.detect(u.text, u.header)
+             if redactor.operator_for(d) and not redactor.is_own_output(u.text, d.start, d.end)]
+    assert leaks == []
+    load_workbook(path)
+
+
+def _document_with_fields(planted) -> docx.Document:
+    document = docx.Document()
+    document.add_paragraph(f"订单 {DECOY}")
+    document.settings.element.append(parse_xml(
+        f'<w:docVars {W}><w:docVar w:name="经办人" w:val="{planted.name}，手机{planted.mobile}"/></w:docVars>'))
+    paragraph = document.add_paragraph("见")
+    paragraph._p.append(parse_xml(f'<w:fldSimple {W} w:instr=" HYPERLINK &quot;mailto:kh{planted.mobile}@example.com'
+                                  f'&quot; \\o &quot;{planted.resident_id}&quot; "><w:r><w:t>邮件</w:t></w:r></w:fldSimple>'))
+    paragraph._p.append(parse_xml(f'<w:fldSimple {W} w:instr=" MERGEFIELD 客户姓名 \\* MERGEFORMAT ">'
+                                  f'<w:r><w:t>«客户姓名»</w:t></w:r></w:fldSimple>'))
+    return document
+
+
+def test_field_codes_keep_their_keywords_doc_variables_their_names(tmp_path, planted, make_redactor):
+    source = tmp_path / "fields.docx"
+    _document_with_fields(planted).save(source)
+    copy, _ = redact(tmp_path, source, make_redactor())
+    with zipfile.ZipFile(copy) as package:
+        document, settings = package.read("word/document.xml").decode(), package.read("word/settings.xml").decode()
+    assert_absent(document + settings, [planted.name, planted.mobile, planted.resident_id])
+    assert 'w:instr=" HYPERLINK &quot;mailto:' in document and "@example.com&quot; \\o &quot;" in document
+    assert 'w:instr=" MERGEFIELD 客户姓名 \\* MERGEFORMAT "' in document
+    assert 'w:name="经办人"' in settings and DECOY in document
+    docx.Document(copy)
+
+
+def test_an_ole_object_is_dropped_with_its_relationships_and_listed(tmp_path, planted, make_redactor):
+    document = _document_with_fields(planted)
+    ole = Part(PackURI("/word/embeddings/oleObject1.bin"), "application/vnd.openxmlformats-officedocument.oleObject",
+               b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + planted.mobile.encode("utf-16-le"), document.part.package)
+    document.part.relate_to(ole, RT.OLE_OBJECT)
+    source = tmp_path / "ole.docx"
+    document.save(source)
+    copy, outcome = redact(tmp_path, source, make_redactor())
+    assert outcome.manifest.files[0].unchecked == ["1 embedded objects no writer can read (OLE) dropped"]
+    with zipfile.ZipFile(copy) as package:
+        assert "word/embeddings/oleObject1.bin" not in package.namelist()
+        assert "oleObject1" not in package.read("word/_rels/document.xml.rels").decode()
+        assert "oleObject1" not in package.read("[Content_Types].xml").decode()
+    docx.Document(copy)
+
+
+def test_an_embedded_workbook_is_redacted_by_its_own_writer(tmp_path, planted, make_redactor):
+    inner = Workbook()
+    inner.active.append(["姓名", "手机", "订单号"])
+    inner.active.append([planted.name, planted.mobile, DECOY])
+    inner.active.title = planted.mobile2  # a sheet named by a mobile, inside a document
+    buffer = io.BytesIO()
+    inner.save(buffer)
+    document = docx.Document()
+    workbook = Part(PackURI("/word/embeddings/Microsoft_Excel_Worksheet1.xlsx"),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer.getvalue(),
+                    document.part.package)
+    document.part.relate_to(workbook, RT.PACKAGE)
+    source = tmp_path / "embedded.docx"
+    document.save(source)
+    copy, _ = redact(tmp_path, source, make_redactor())
+    with zipfile.ZipFile(copy) as package:
+        embedded = package.read("word/embeddings/Microsoft_Excel_Worksheet1.xlsx")
+    (tmp_path / "inner.xlsx").write_bytes(embedded)
+    assert_absent(zip_text(tmp_path / "inner.xlsx"), [planted.name, planted.mobile, planted.mobile2])
+    sheet = load_workbook(tmp_path / "inner.xlsx").active
+    assert sheet["C2"].value == DECOY and "＊" in sheet.title  # a mask's * is not allowed in a sheet name
+
+
+def test_copies_of_every_hiding_place_open_in_libreoffice(tmp_path, make_redactor):
+    soffice = require_tool("soffice")
+    cases = _generator()
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    rng, fake = random.Random(5), Faker("zh_CN")
+    for maker, name in ((cases._xlsx_parts, "book.xlsx"), (cases._docx_parts, "letter.docx"),
+                        (cases._pptx_parts, "slides.pptx")):
+        case = cases.Case(rng, fake)
+        maker(inputs / name, case, [cases.Case(rng, fake) for _ in range(3)])
+    outcome = run.redact([inputs], tmp_path / "out", make_redactor())
+    assert outcome.exit_code == 0, outcome.messages
+    copies = sorted(str(p) for p in (tmp_path / "out").iterdir() if p.suffix != ".json")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "pdf"), *copies], capture_output=True, check=True, timeout=300)
+    pdfs = {p.name: p.stat().st_size for p in (tmp_path / "pdf").glob("*.pdf")}
+    assert set(pdfs) == {f"{Path(c).stem}.pdf" for c in copies} and len(copies) == 3
+    assert all(size > 1000 for size in pdfs.values()), pdfs
