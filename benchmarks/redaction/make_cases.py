@@ -303,7 +303,7 @@ def _pptx_parts(path, c, others, picture=False):
     slide = deck.slides.add_slide(deck.slide_layouts[5])
     slide.shapes.title.text = f"订单 {c.order} 日期 {c.date}"
     data = CategoryChartData()
-    data.categories = [f"{o.name} {o.phone}" for o in [c] + others]
+    data.categories = [f"{o.name} 手机{o.phone}" for o in [c] + others]
     data.add_series("金额", [float(c.amount), 1, 2, 3])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.5), Inches(1.5), Inches(6), Inches(3),
                                    data).chart

@@ -12,8 +12,8 @@ from piiscan.core.model import TextUnit
 from piiscan.sources.readers.base import check_ooxml
 from piiscan.sources.readers.docx import PROPERTIES, DocxReader, load_document, save_document
 from piiscan.protect.operators import apply
-from piiscan.protect.writers.package import package_units, redact_package
 from piiscan.protect.writers.base import NAME_HEADER, Spans, replace_in_segments
+from piiscan.protect.writers.package import package_units, redact_package
 
 W_P = qn("w:p")
 EDITABLE = {qn("w:t"), qn("w:delText"), qn("w:instrText")}  # visible text, tracked deletions, field codes

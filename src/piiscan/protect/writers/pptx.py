@@ -11,8 +11,8 @@ from typing import ClassVar, Iterator
 
 from piiscan.core.model import TextUnit
 from piiscan.protect.operators import apply
-from piiscan.protect.writers.package import package_units, redact_package
 from piiscan.protect.writers.base import Spans, replace_in_segments
+from piiscan.protect.writers.package import package_units, redact_package
 from piiscan.sources.readers.pptx import PROPERTIES, PptxReader, open_deck, text_frames
 
 

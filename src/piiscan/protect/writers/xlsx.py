@@ -12,8 +12,8 @@ from piiscan.core.model import TextUnit
 from piiscan.sources.readers.base import HEADER_SEARCH_ROWS, check_ooxml, column_letter, header_index
 from piiscan.sources.readers.xlsx import HEADER_FOOTERS, PROPERTIES, XlsxReader, cell_text
 from piiscan.protect.operators import apply
-from piiscan.protect.writers.package import package_units, redact_package
 from piiscan.protect.writers.base import NAME_HEADER, Spans
+from piiscan.protect.writers.package import package_units, redact_package
 
 URL_SAFE = ":/?&=#@%+,;~!$'()*"
 
