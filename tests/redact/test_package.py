@@ -139,3 +139,15 @@ def test_copies_of_every_hiding_place_open_in_libreoffice(tmp_path, make_redacto
     pdfs = {p.name: p.stat().st_size for p in (tmp_path / "pdf").glob("*.pdf")}
     assert set(pdfs) == {f"{Path(c).stem}.pdf" for c in copies} and len(copies) == 3
     assert all(size > 1000 for size in pdfs.values()), pdfs
+
+
+def test_objects_the_workbook_library_drops_are_listed(tmp_path, planted, make_redactor):
+    book = Workbook()
+    book.active.append(["手机", planted.mobile])
+    source = tmp_path / "objects.xlsx"
+    book.save(source)
+    with zipfile.ZipFile(source, "a") as package:
+        package.writestr("xl/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0" + planted.mobile.encode("utf-16-le"))
+    copy, outcome = redact(tmp_path, source, make_redactor())
+    assert outcome.manifest.files[0].unchecked == ["1 embedded objects dropped (the workbook library does not keep them)"]
+    assert_absent(zip_text(copy), [planted.mobile])

@@ -375,19 +375,24 @@ def test_hyperlinks_and_custom_xml_are_redacted(tmp_path, planted, make_redactor
     assert docx.Document(str(tmp_path / "out-docx" / "链接.docx")).paragraphs[0].text.startswith(KEEP[1])
 
 
-def test_what_no_writer_touches_is_still_verified(tmp_path, planted, make_redactor):
-    """A sheet named after a client's phone: the writer keeps sheet names (formulas
-    refer to them), the package check in verification finds it."""
+def test_a_sheet_named_after_a_client_is_renamed_and_references_follow(tmp_path, planted, make_redactor):
+    """A sheet named after a client's phone: the package pass (package.py) renames it
+    (a mask's * is not allowed in a sheet name: ＊ stands for it) and rewrites the
+    formula that refers to it alike; verification reads every part."""
     wb = Workbook()
     wb.active.title = planted.mobile
     wb.active["A1"] = KEEP[0]
+    wb.create_sheet("汇总")["A1"] = f"='{planted.mobile}'!A1"
     src = tmp_path / "表.xlsx"
     wb.save(src)
     redactor = make_redactor("mask")
-    outcome = run.redact([src], tmp_path / "out", redactor)
-    assert outcome.exit_code == run.EXIT_LEAK and not (tmp_path / "out" / "表.xlsx").exists()
-    assert any("part xl/workbook.xml" in m and "CN_MOBILE" in m for m in outcome.messages)
+    copy, outcome = redact(tmp_path, src, redactor)
     assert all(planted.mobile not in m for m in outcome.messages)
+    assert_absent(zip_text(copy), [planted.mobile])
+    book = load_workbook(copy)
+    first, summary = book.worksheets
+    assert "＊" in first.title and first["A1"].value == KEEP[0]
+    assert summary["A1"].value == f"='{first.title}'!A1"
     # a location naming that sheet is shown without the value
     assert safe_location({"sheet": planted.mobile, "cell": "A2"}, redactor) == {"sheet": "<CN_MOBILE>", "cell": "A2"}
 

@@ -165,18 +165,36 @@ def _rewrite_xml(part: str, data: bytes, spans: Spans, handled: Handled, dropped
         if not replacements:
             continue
         new = apply(text, replacements)
-        for written, instead in renamed.items():
-            new = new.replace(written, instead)
         if attribute is None:
             el.text = new
         else:
             encoded = el.get(attribute) != text  # a %XX-encoded link target stays encoded
             el.set(attribute, quote(new, safe=URL_SAFE) if encoded else new)
         changed = True
+    changed = _rename(root, renamed) or changed
     if not changed:
         return data
     standalone = b"standalone" in data[:200]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True if standalone else None)
+
+
+def _rename(root: etree._Element, renamed: dict[str, str]) -> bool:
+    """Every occurrence of a replacement text that cannot stand where it goes (a
+    masked sheet name, 182****2820: * is not allowed) written as it can, in every
+    text: the sheet's name and the formulas, defined names and charts that refer to
+    it (the object model wrote some of them already) stay consistent."""
+    changed = False
+    for el in root.iter() if renamed else ():
+        if not isinstance(el.tag, str):
+            continue
+        for written, instead in renamed.items():
+            if el.text and written in el.text:
+                el.text, changed = el.text.replace(written, instead), True
+            for attribute, value in el.attrib.items():
+                if written in value:
+                    el.set(attribute, value.replace(written, instead))
+                    changed = True
+    return changed
 
 
 def _drop_references(part: str, root: etree._Element, dropped: set[str]) -> bool:
@@ -245,7 +263,7 @@ def redact_package(path: Path, spans: Spans, handled: Handled = _nothing_handled
                     data = _rewrite_xml(info.filename, data, spans, handled, dropped, renamed or {})
                 elif what == "package":
                     data = _redact_embedded(info.filename, data, spans, notes)
-                elif what == "media":
+                elif what == "media" and hasattr(spans, "detect"):  # unredact: burned pixels do not come back
                     data, image_notes = burn_image_bytes(data, spans)
                     notes.extend(f"{info.filename}: {note}" for note in image_notes)
                 out.writestr(info, data)

@@ -33,6 +33,12 @@ def _sheet_names(titles: list[str], spans: Spans) -> dict[str, str]:
     return renamed
 
 
+def _lost_embeddings(src: Path, dst: Path) -> int:
+    with zipfile.ZipFile(src) as before, zipfile.ZipFile(dst) as after:
+        kept = set(after.namelist())
+        return sum(1 for n in before.namelist() if n.startswith("xl/embeddings/") and n not in kept)
+
+
 def _external_links(path: Path) -> int:
     with zipfile.ZipFile(path) as package:
         return sum(1 for n in package.namelist() if n.startswith("xl/externalLinks/") and n.endswith(".xml"))
@@ -84,8 +90,9 @@ class XlsxWriter:
             if isinstance(prop.value, str) and prop.value.strip():
                 prop.value = apply(prop.value, spans(prop.value, prop.name))
         workbook.save(dst)
-        links = _external_links(src)
+        links, lost = _external_links(src), _lost_embeddings(src, dst)
         self.notes = ([f"{links} links to other workbooks dropped (their cached values with them)"] if links else [])
+        self.notes += [f"{lost} embedded objects dropped (the workbook library does not keep them)"] if lost else []
         renamed = _sheet_names(workbook.sheetnames, spans)
         self.notes += redact_package(dst, spans, renamed=renamed)  # charts, pivot caches, defined names…
 
