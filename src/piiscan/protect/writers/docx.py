@@ -17,6 +17,7 @@ from piiscan.protect.writers.package import package_units, redact_package
 
 W_P = qn("w:p")
 EDITABLE = {qn("w:t"), qn("w:delText"), qn("w:instrText")}  # visible text, tracked deletions, field codes
+EDITABLE_NAMES = {etree.QName(tag).localname for tag in EDITABLE}
 SEPARATORS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
 # Parts with paragraphs besides the body: headers, footers, footnotes, endnotes, comments.
 TEXT_PARTS = ("/word/document", "/word/header", "/word/footer", "/word/footnotes", "/word/endnotes",
@@ -142,6 +143,22 @@ def _text_parts(document) -> Iterator:
             yield part
 
 
+def _handled(part: str, el, attribute) -> bool:
+    """What write redacted through python-docx (paragraph text and authors of the
+    text parts, their links, custom XML, properties): the package pass leaves them,
+    so nothing is counted twice."""
+    local = etree.QName(el).localname
+    if f"/{part}".startswith(TEXT_PARTS) and part.endswith(".xml"):
+        return local in EDITABLE_NAMES if attribute is None else etree.QName(attribute).localname == "author"
+    if part.startswith("word/_rels/"):
+        return attribute == "Target"
+    if part.startswith("customXml/item") and "Props" not in part or part == "docProps/core.xml":
+        return True
+    if part == "docProps/app.xml":
+        return local in APP_FIELDS
+    return part == "docProps/custom.xml" and local in VT_STRINGS
+
+
 class DocxWriter:
     """Every paragraph of the body, tables (first row as column headers), text
     boxes, headers and footers, footnotes, endnotes and comments, including tracked
@@ -178,7 +195,7 @@ class DocxWriter:
                 if replacements:
                     setattr(props, attr, apply(value, replacements))
         save_document(document, dst)
-        self.notes = redact_package(dst, spans)  # doc variables, alt text, charts, embeddings, pictures…
+        self.notes = redact_package(dst, spans, _handled)  # doc variables, alt text, charts, embeddings, pictures…
 
     def unchecked(self, path: Path) -> list[str]:
         """What the last write dropped or could not read (package.py)."""

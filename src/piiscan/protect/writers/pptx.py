@@ -33,7 +33,7 @@ class PptxWriter:
             if isinstance(value, str) and value.strip():
                 setattr(deck.core_properties, attr, apply(value, spans(value, header)))
         deck.save(str(dst))
-        self.notes = redact_package(dst, spans)  # comments, charts, alt text, embeddings, pictures…
+        self.notes = redact_package(dst, spans, _handled)  # comments, charts, alt text, embeddings, pictures…
 
     def unchecked(self, path: Path) -> list[str]:
         """What the last write dropped or could not read (package.py)."""
@@ -42,6 +42,15 @@ class PptxWriter:
     def units(self, path: Path) -> Iterator[TextUnit]:
         yield from PptxReader().read(path)
         yield from package_units(path)  # comments, chart caches, alt text: every XML part
+
+
+def _handled(part: str, el, attribute) -> bool:
+    """Text of slides and notes and the core properties, redacted through
+    python-pptx: the package pass leaves them, so nothing is counted twice."""
+    if part == "docProps/core.xml":
+        return True
+    return attribute is None and part.startswith(("ppt/slides/slide", "ppt/notesSlides/")) and \
+        el.tag == "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
 
 
 def _redact_runs(paragraphs: list, spans: Spans, header) -> None:

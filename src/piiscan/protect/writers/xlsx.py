@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 from typing import ClassVar, Iterator
 
+from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 
@@ -20,6 +21,25 @@ URL_SAFE = ":/?&=#@%+,;~!$'()*"
 
 # Characters a sheet name cannot hold (a mask's *), and what stands for them.
 SHEET_SAFE = str.maketrans({"*": "＊", "?": "？", ":": "：", "/": "／", "\\": "＼", "[": "［", "]": "］"})
+
+
+HEADER_FOOTER_TAGS = {"oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter"}
+
+
+def _handled(part: str, el, attribute) -> bool:
+    """What openpyxl wrote from values this writer redacted (cells, formulas, shared
+    strings, comments, headers/footers, hyperlinks, properties): the package pass
+    leaves them, so nothing is counted twice."""
+    local = etree.QName(el).localname
+    if part.startswith("xl/worksheets/sheet"):
+        if attribute is None:
+            return local in ("v", "f") or local in HEADER_FOOTER_TAGS or (
+                local == "t" and etree.QName(el.getparent()).localname == "is")
+        return local == "hyperlink"
+    if part.startswith("xl/worksheets/_rels/"):
+        return attribute == "Target"
+    return part in ("xl/sharedStrings.xml", "docProps/core.xml", "docProps/custom.xml") or part.startswith(
+        "xl/comments")
 
 
 def _sheet_names(titles: list[str], spans: Spans) -> dict[str, str]:
@@ -94,7 +114,7 @@ class XlsxWriter:
         self.notes = ([f"{links} links to other workbooks dropped (their cached values with them)"] if links else [])
         self.notes += [f"{lost} embedded objects dropped (the workbook library does not keep them)"] if lost else []
         renamed = _sheet_names(workbook.sheetnames, spans)
-        self.notes += redact_package(dst, spans, renamed=renamed)  # charts, pivot caches, defined names…
+        self.notes += redact_package(dst, spans, _handled, renamed)  # charts, pivot caches, defined names…
 
     def unchecked(self, path: Path) -> list[str]:
         """What the last write dropped or could not read (package.py)."""
