@@ -1,7 +1,10 @@
 """Redaction's hard cases (benchmarks/redaction/make_cases.py): 100+ files of every
 format redact writes, planted values hidden in different places (hidden sheets,
 comments, footers, properties, split runs, headers, notes, e-mail headers and
-attachments, nested archives, database rows, ID-card images), decoys beside them.
+attachments, nested archives, database rows, ID-card images; in Office packages:
+charts, defined names, data validations, autofilters, a sheet name, document
+variables, custom XML, alt text, field codes, an embedded workbook, an ID card's
+picture), decoys beside them.
 After one redact run, every planted value is hunted in the copies with extractors
 independent of piiscan (every part of every package and member, pdftotext and
 pdfminer, Tesseract, the e-mail package, SQLite's dump): no leak, at least 98 % of

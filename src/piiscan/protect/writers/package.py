@@ -124,7 +124,7 @@ def _embedded_units(name: str, data: bytes) -> Iterator[TextUnit]:
         copy = Path(folder) / f"embedded{PurePosixPath(name).suffix}"
         copy.write_bytes(data)
         for unit in writer.units(copy):
-            yield TextUnit(unit.text, {"part": name} | dict(unit.location), unit.header)
+            yield TextUnit(unit.text, {"embedded": name} | dict(unit.location), unit.header)
 
 
 def _picture_units(name: str, data: bytes) -> Iterator[TextUnit]:
