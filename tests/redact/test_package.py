@@ -150,6 +150,10 @@ def test_copies_of_every_hiding_place_open_in_libreoffice(tmp_path, make_redacto
     assert outcome.exit_code == 0, outcome.messages
     copies = sorted(p for p in (tmp_path / "out").iterdir() if p.suffix != ".json")
     assert len(copies) == 3
+    assert "docProps/thumbnail.jpeg" in zipfile.ZipFile(inputs / "slides.pptx").namelist()
+    for copy in copies:  # a picture of the first page would show what the text no longer does
+        assert not [n for n in zipfile.ZipFile(copy).namelist() if n.startswith("docProps/thumbnail")]
+        assert "thumbnail" not in zipfile.ZipFile(copy).read("_rels/.rels").decode()
     _converts(tmp_path, copies)
 
 

@@ -12,7 +12,8 @@ content types and numbers around them stay. Parts that are not XML:
 - a picture (png, jpg, tiff, bmp, gif) is OCR'd and its lines holding a value
   burned (image.py), same format, same part name;
 - an embedded OLE object (a .bin that no writer can read) is dropped with its
-  relationships, and the manifest says so.
+  relationships, and the manifest says so; so is the thumbnail (docProps/thumbnail.*),
+  a picture of the first page.
 """
 
 from __future__ import annotations
@@ -52,8 +53,10 @@ def _nothing_handled(part: str, el: etree._Element, attribute: Optional[str]) ->
 
 
 def kind(name: str) -> str:
-    """What the pass does with a part: xml, package, media, ole (dropped) or keep."""
+    """What the pass does with a part: xml, package, media, ole or thumbnail (dropped) or keep."""
     lower = name.lower()
+    if lower.startswith("docprops/thumbnail."):
+        return "thumbnail"  # a picture of the first page shows what the text no longer does: dropped
     if lower.endswith((".xml", ".rels")):
         return "xml"
     if "/embeddings/" in lower:
@@ -253,10 +256,10 @@ def redact_package(path: Path, spans: Spans, handled: Handled = _nothing_handled
     try:
         with zipfile.ZipFile(path) as package, zipfile.ZipFile(name, "w") as out:
             infos = package.infolist()
-            dropped = {i.filename for i in infos if kind(i.filename) == "ole"}
+            dropped = {i.filename for i in infos if kind(i.filename) in ("ole", "thumbnail")}
             for info in infos:
                 what = kind(info.filename)
-                if what == "ole":
+                if info.filename in dropped:
                     continue
                 data = package.read(info)
                 if what == "xml":
@@ -270,8 +273,9 @@ def redact_package(path: Path, spans: Spans, handled: Handled = _nothing_handled
         os.replace(name, path)
     finally:
         Path(name).unlink(missing_ok=True)
-    if dropped:
-        notes.append(f"{len(dropped)} embedded objects no writer can read (OLE) dropped")
+    objects = sum(kind(name) == "ole" for name in dropped)
+    if objects:
+        notes.append(f"{objects} embedded objects no writer can read (OLE) dropped")
     return notes + unreadable_notes(path)
 
 
