@@ -20,9 +20,11 @@ from piiscan.core.model import TextUnit
 from piiscan.protect.operators import apply
 from piiscan.protect.writers.base import NAME_HEADER, Spans
 from piiscan.protect.writers.pdf.content import Unmappable, paint, rewrite
+from piiscan.protect.writers.pdf.images import image_units, page_images, redact_images
 from piiscan.protect.writers.pdf.locate import ANNOTATION_KEYS, hits
 from piiscan.protect.writers.pdf.raster import burned_page
 from piiscan.sources.readers.base import ReaderError
+from piiscan.sources.readers.ocr import ocr_unavailable
 from piiscan.sources.readers.pdf import PdfReader as PdfTextReader
 
 METADATA = {"/Author": NAME_HEADER, "/Title": None, "/Subject": None, "/Keywords": None, "/Creator": None,
@@ -52,13 +54,15 @@ class PdfRedactionWriter:
                         expected[number] = "".join(c["text"] for i, c in enumerate(page.chars)
                                                    if i not in found.chars)
                 page.close()  # memory stays flat over thousands of pages
+            notes += _images(dict(enumerate(pdf.pages)), spans)
             notes += _drop_parts(pdf)
             _redact_info(pdf, spans)
             buffer = io.BytesIO()
             pdf.save(buffer)
         burn.update(_mismatches(buffer, expected))
         if burn:
-            buffer = _rasterise(src, buffer, {n: (*places[n], reason) for n, reason in burn.items()})
+            buffer, burned = _rasterise(src, buffer, {n: (*places[n], reason) for n, reason in burn.items()}, spans)
+            notes += burned
             notes += [f"page {n + 1} rasterised (its text layer is gone): {reason}" for n, reason in sorted(burn.items())]
         dst.write_bytes(buffer.getvalue())
         self._notes[src.resolve()] = notes
@@ -88,11 +92,13 @@ class PdfRedactionWriter:
 
 
     def unchecked(self, path: Path) -> list[str]:
-        """What verification cannot read: pages without a text layer (scans)."""
-        with pdfplumber.open(path) as pdf:
+        """What verification cannot read: pages without a text layer nor a picture
+        OCR can read (drawn text, inline images); and what write did coarsely."""
+        with pdfplumber.open(path) as pdf, pikepdf.open(path) as objects:
             pages = []
             for n, page in enumerate(pdf.pages, start=1):
-                if not page.chars and not page.annots:
+                pictures = not ocr_unavailable() and any(True for _ in page_images(objects.pages[n - 1]))
+                if not page.chars and not page.annots and not pictures:
                     pages.append(str(n))
                 page.close()
         notes = list(self._notes.get(path.resolve(), []))
@@ -122,6 +128,8 @@ class PdfRedactionWriter:
                     value = value.get_object() if hasattr(value, "get_object") else value
                     if isinstance(value, str) and value.strip():
                         yield TextUnit(str(value), {"page": number, "annotation": i})
+        if not ocr_unavailable():
+            yield from image_units(path)
         for key, header in METADATA.items():
             value = (reader.metadata or {}).get(key)
             if isinstance(value, str) and value.strip():
@@ -198,7 +206,19 @@ def _mismatches(buffer: io.BytesIO, expected: dict[int, str]) -> dict[int, str]:
     return wrong
 
 
-def _rasterise(src: Path, buffer: io.BytesIO, pages: dict) -> io.BytesIO:
+def _images(pages: dict[int, pikepdf.Page], spans: Spans) -> list[str]:
+    """Values burned in the pictures of the pages; a note when OCR is missing and there are pictures."""
+    reason = ocr_unavailable()
+    if not reason:
+        return redact_images(pages, spans, set())
+    if any(True for page in pages.values() for _ in page_images(page)):
+        return [f"images not checked: {reason}"]
+    return []
+
+
+def _rasterise(src: Path, buffer: io.BytesIO, pages: dict, spans: Spans) -> tuple[io.BytesIO, list[str]]:
+    """The pages rendered from the input with their boxes burned; the pictures on them
+    (rendered from the input's, not yet burned) are then burned as pictures are."""
     rendered = pdfium.PdfDocument(str(src))
     buffer.seek(0)
     try:
@@ -207,8 +227,14 @@ def _rasterise(src: Path, buffer: io.BytesIO, pages: dict) -> io.BytesIO:
                 image = burned_page(rendered[number], boxes, crop)
                 pdf.pages.insert(number, image.pages[0])
                 del pdf.pages[number + 1]
+            notes = _images({number: pdf.pages[number] for number in pages if _has_images(src, number)}, spans)
             out = io.BytesIO()
             pdf.save(out)
     finally:
         rendered.close()
-    return out
+    return out, notes
+
+
+def _has_images(src: Path, number: int) -> bool:
+    with pikepdf.open(src) as pdf:
+        return any(True for _ in page_images(pdf.pages[number]))
