@@ -18,6 +18,7 @@ from PIL import Image
 from piiscan.core.model import TextUnit
 from piiscan.protect.writers.base import Spans
 from piiscan.protect.writers.image import burn_image
+from piiscan.protect.writers.pdf.raster import MARK
 from piiscan.sources.readers.ocr import MIN_SIDE, ocr_lines
 
 
@@ -40,6 +41,11 @@ def page_images(page: pikepdf.Page) -> Iterator[tuple[str, pikepdf.Object]]:
     yield from walk(page.obj.get("/Resources") or pikepdf.Dictionary())
 
 
+def readable(stream: pikepdf.Object) -> bool:
+    """Large enough to hold text OCR can read (icons and rules do not)."""
+    return min(int(stream.get("/Width", 0)), int(stream.get("/Height", 0))) >= MIN_SIDE
+
+
 def decoded(stream: pikepdf.Object) -> Image.Image | None:
     """The picture, or None when pikepdf cannot decode it (JBIG2, an unusual colour space)."""
     try:
@@ -57,8 +63,8 @@ def redact_images(pages: dict[int, pikepdf.Page], spans: Spans, done: set) -> li
             if stream.objgen in done:
                 continue
             done.add(stream.objgen)
-            if min(int(stream.get("/Width", 0)), int(stream.get("/Height", 0))) < MIN_SIDE:
-                continue  # icons and rules hold no text
+            if not readable(stream):
+                continue
             picture = decoded(stream)
             if picture is None:
                 notes.append(f"page {number + 1}: an image in an encoding that cannot be decoded, not checked")
@@ -94,7 +100,7 @@ def image_units(path) -> Iterator[TextUnit]:
     with pikepdf.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             for name, stream in page_images(page):
-                if stream.objgen in done:
+                if stream.objgen in done or MARK in stream:
                     continue
                 done.add(stream.objgen)
                 picture = decoded(stream)

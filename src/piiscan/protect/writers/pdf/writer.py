@@ -20,7 +20,8 @@ from piiscan.core.model import TextUnit
 from piiscan.protect.operators import apply
 from piiscan.protect.writers.base import NAME_HEADER, Spans
 from piiscan.protect.writers.pdf.content import Unmappable, paint, rewrite
-from piiscan.protect.writers.pdf.images import image_units, page_images, redact_images
+from piiscan.protect.writers.pdf.forms import field_units, redact_fields
+from piiscan.protect.writers.pdf.images import image_units, page_images, readable, redact_images
 from piiscan.protect.writers.pdf.locate import ANNOTATION_KEYS, hits
 from piiscan.protect.writers.pdf.raster import burned_page
 from piiscan.sources.readers.base import ReaderError
@@ -55,6 +56,7 @@ class PdfRedactionWriter:
                                                    if i not in found.chars)
                 page.close()  # memory stays flat over thousands of pages
             notes += _images(dict(enumerate(pdf.pages)), spans)
+            notes += redact_fields(pdf, spans)
             notes += _drop_parts(pdf)
             _redact_info(pdf, spans)
             buffer = io.BytesIO()
@@ -97,7 +99,7 @@ class PdfRedactionWriter:
         with pdfplumber.open(path) as pdf, pikepdf.open(path) as objects:
             pages = []
             for n, page in enumerate(pdf.pages, start=1):
-                pictures = not ocr_unavailable() and any(True for _ in page_images(objects.pages[n - 1]))
+                pictures = not ocr_unavailable() and any(readable(s) for _, s in page_images(objects.pages[n - 1]))
                 if not page.chars and not page.annots and not pictures:
                     pages.append(str(n))
                 page.close()
@@ -128,6 +130,7 @@ class PdfRedactionWriter:
                     value = value.get_object() if hasattr(value, "get_object") else value
                     if isinstance(value, str) and value.strip():
                         yield TextUnit(str(value), {"page": number, "annotation": i})
+        yield from field_units(path)
         if not ocr_unavailable():
             yield from image_units(path)
         for key, header in METADATA.items():
