@@ -57,4 +57,5 @@ def test_parent_field_values_notes_and_kept_fields(tmp_path, planted, make_redac
     assert "*" in str(fields["applicant"]["/V"]) and planted.name not in str(fields["applicant"]["/V"])  # masked in place
     assert DECOYS[0] in pdftotext(copy)
     assert outcome.manifest.files[0].unchecked == [
+        "page 1: 1 annotation(s) holding a value dropped (form fields, notes, links)",  # the note
         "1 form field value(s) redacted in place, their appearance drawn again by the viewer"]

@@ -49,6 +49,9 @@ class PdfRedactionWriter:
                     # pdfplumber and pdfium both work in display space; pdfium renders the crop box
                     places[number] = (found.boxes, page.cropbox)
                     reason = self._redact_page(pdf, pdf.pages[number], page, found)
+                    if found.annots:
+                        notes.append(f"page {number + 1}: {len(found.annots)} annotation(s) holding a value "
+                                     "dropped (form fields, notes, links)")
                     if reason:
                         burn[number] = reason
                     else:
