@@ -33,7 +33,7 @@ def card(font, planted, blur: float = 0.0) -> Image.Image:  # noqa: F811
     return image.filter(ImageFilter.GaussianBlur(blur)) if blur else image
 
 
-def pdf_with(tmp_path: Path, picture: Image.Image, text: bool, pages: int = 1) -> Path:
+def pdf_with(tmp_path: Path, picture: Image.Image, text: bool, pages: int = 1, form: bool = False) -> Path:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -42,12 +42,18 @@ def pdf_with(tmp_path: Path, picture: Image.Image, text: bool, pages: int = 1) -
     pdfmetrics.registerFont(TTFont("WQY", str(CJK_FONT), subfontIndex=0))
     path = tmp_path / ("附证件.pdf" if text else "扫描件.pdf")
     c = canvas.Canvas(str(path), pagesize=(595, 842))
-    for _ in range(pages):
+    for number in range(pages):
         if text:
             c.setFont("WQY", 12)
             c.drawString(50, 780, "开户申请：客户身份证复印件附后")
             c.drawString(50, 750, f"订单号 {DECOYS[0]} 金额 {DECOYS[1]} 日期 {DECOYS[2]}")
-            c.drawImage(ImageReader(picture), 50, 420, width=300, height=300 * 540 / 856)
+            if form:  # the picture inside a form XObject the page draws
+                c.beginForm(f"card{number}")
+                c.drawImage(ImageReader(picture), 50, 420, width=300, height=300 * 540 / 856)
+                c.endForm()
+                c.doForm(f"card{number}")
+            else:
+                c.drawImage(ImageReader(picture), 50, 420, width=300, height=300 * 540 / 856)
         else:
             c.drawImage(ImageReader(picture), 0, 0, width=595, height=842)
         c.showPage()
@@ -73,9 +79,10 @@ def pdftotext(path: Path) -> str:
 
 
 @pytest.mark.usefixtures("font")
+@pytest.mark.parametrize("form", [False, True], ids=["on the page", "in a form XObject"])
 def test_an_id_card_beside_text_is_burned_in_its_image_and_the_text_stays(font, tmp_path, planted,  # noqa: F811
-                                                                           make_redactor):
-    src = pdf_with(tmp_path, card(font, planted), text=True, pages=2)  # reportlab draws the one image twice
+                                                                           make_redactor, form):
+    src = pdf_with(tmp_path, card(font, planted), text=True, pages=2, form=form)  # one image drawn twice
     assert planted.resident_id in ocr(pictures(src)[0][1])
     copy, outcome = redact(tmp_path, src, make_redactor("mask"))
     (before,), (after,) = pictures(src), pictures(copy)
