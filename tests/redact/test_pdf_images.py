@@ -33,7 +33,8 @@ def card(font, planted, blur: float = 0.0) -> Image.Image:  # noqa: F811
     return image.filter(ImageFilter.GaussianBlur(blur)) if blur else image
 
 
-def pdf_with(tmp_path: Path, picture: Image.Image, text: bool, pages: int = 1, form: bool = False) -> Path:
+def pdf_with(tmp_path: Path, picture: Image.Image, text: bool, pages: int = 1, form: bool = False,
+             inline: bool = False) -> Path:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -54,6 +55,8 @@ def pdf_with(tmp_path: Path, picture: Image.Image, text: bool, pages: int = 1, f
                 c.doForm(f"card{number}")
             else:
                 c.drawImage(ImageReader(picture), 50, 420, width=300, height=300 * 540 / 856)
+        elif inline:  # BI … ID … EI in the content stream
+            c.drawInlineImage(picture, 0, 0, width=595, height=842)
         else:
             c.drawImage(ImageReader(picture), 0, 0, width=595, height=842)
         c.showPage()
@@ -95,7 +98,8 @@ def test_an_id_card_beside_text_is_burned_in_its_image_and_the_text_stays(font, 
 
 
 @pytest.mark.usefixtures("font")
-def test_a_scanned_page_is_burned_and_stays_an_image(font, tmp_path, planted, make_redactor):  # noqa: F811
+@pytest.mark.parametrize("inline", [False, True], ids=["image XObject", "inline image"])
+def test_a_scanned_page_is_burned_and_stays_an_image(font, tmp_path, planted, make_redactor, inline):  # noqa: F811
     page = Image.new("RGB", (1240, 1754), "white")
     draw = ImageDraw.Draw(page)
     from PIL import ImageFont
@@ -104,7 +108,8 @@ def test_a_scanned_page_is_burned_and_stays_an_image(font, tmp_path, planted, ma
     for i, line in enumerate(["借款合同", f"借款人：{planted.name}", f"身份证号码：{planted.resident_id}",
                               f"联系电话：{planted.mobile}", f"订单号 {DECOYS[0]} 金额 {DECOYS[1]}"]):
         draw.text((100, 150 + 110 * i), line, font=big, fill="black")
-    src = pdf_with(tmp_path, page, text=False)
+    src = pdf_with(tmp_path, page, text=False, inline=inline)
+    assert pictures(src) == [] if inline else len(pictures(src)) == 1
     copy, outcome = redact(tmp_path, src, make_redactor("mask"))
     ((_, after),) = pictures(copy)
     text = ocr(after)

@@ -3,23 +3,20 @@ scan): every image XObject a page draws, in its resources or in the form
 XObjects it draws, is decoded (pikepdf.PdfImage), OCR'd and burned where it holds
 a value (protect.writers.image.burn_image), then written back into the same
 XObject with the same size. The page's text stays text. An image drawn on
-several pages is handled once."""
+several pages is handled once. Inline images: inline.py."""
 
 from __future__ import annotations
 
-import io
-import zlib
 from typing import Iterator
 
 import pikepdf
-from pikepdf.models.image import UnsupportedImageTypeError
-from PIL import Image
 
 from piiscan.core.model import TextUnit
 from piiscan.protect.writers.base import Spans
-from piiscan.protect.writers.image import burn_image
+from piiscan.protect.writers.pdf.inline import inline_pictures, redact_inline
+from piiscan.protect.writers.pdf.pixels import burned_picture, decoded, readable, replace
 from piiscan.protect.writers.pdf.raster import MARK
-from piiscan.sources.readers.ocr import MIN_SIDE, ocr_lines
+from piiscan.sources.readers.ocr import ocr_lines
 
 
 def page_images(page: pikepdf.Page) -> Iterator[tuple[str, pikepdf.Object]]:
@@ -41,22 +38,10 @@ def page_images(page: pikepdf.Page) -> Iterator[tuple[str, pikepdf.Object]]:
     yield from walk(page.obj.get("/Resources") or pikepdf.Dictionary())
 
 
-def readable(stream: pikepdf.Object) -> bool:
-    """Large enough to hold text OCR can read (icons and rules do not)."""
-    return min(int(stream.get("/Width", 0)), int(stream.get("/Height", 0))) >= MIN_SIDE
-
-
-def decoded(stream: pikepdf.Object) -> Image.Image | None:
-    """The picture, or None when pikepdf cannot decode it (JBIG2, an unusual colour space)."""
-    try:
-        return pikepdf.PdfImage(stream).as_pil_image()
-    except (UnsupportedImageTypeError, NotImplementedError, pikepdf.PdfError, ValueError, OSError):
-        return None
-
-
-def redact_images(pages: dict[int, pikepdf.Page], spans: Spans, done: set) -> list[str]:
-    """Burn the values in the images of `pages` ({number from 0: page}); `done`:
-    the objects already handled (an image reused on several pages). Notes for the manifest."""
+def redact_images(pdf: pikepdf.Pdf, pages: dict[int, pikepdf.Page], spans: Spans, done: set) -> list[str]:
+    """Burn the values in the images of `pages` ({number from 0: page}), XObjects and
+    inline; `done`: the objects already handled (an image reused on several pages).
+    Notes for the manifest."""
     notes = []
     for number, page in pages.items():
         for _, stream in page_images(page):
@@ -69,29 +54,12 @@ def redact_images(pages: dict[int, pikepdf.Page], spans: Spans, done: set) -> li
             if picture is None:
                 notes.append(f"page {number + 1}: an image in an encoding that cannot be decoded, not checked")
                 continue
-            before = (picture if picture.mode in ("L", "RGB") else picture.convert("RGB")).tobytes()
-            burned, found = burn_image(picture, spans)
+            burned, found = burned_picture(picture, spans)
             notes += [f"page {number + 1}: {note}" for note in found]
-            if burned.tobytes() != before:
-                _replace(stream, burned)
+            if burned is not None:
+                replace(stream, burned)
+        notes += redact_inline(pdf, page, number, spans)  # after: its burned images are XObjects
     return notes
-
-
-def _replace(stream: pikepdf.Object, image: Image.Image) -> None:
-    """The burned pixels into the same XObject: same size, 8-bit grey or RGB, JPEG if it was."""
-    image = image if image.mode in ("L", "RGB") else image.convert("RGB")
-    jpeg = "/DCTDecode" in str(stream.get("/Filter", ""))
-    if jpeg:
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=92)
-        stream.write(buffer.getvalue(), filter=pikepdf.Name.DCTDecode)
-    else:
-        stream.write(zlib.compress(image.tobytes()), filter=pikepdf.Name.FlateDecode)
-    stream.ColorSpace = pikepdf.Name.DeviceGray if image.mode == "L" else pikepdf.Name.DeviceRGB
-    stream.BitsPerComponent = 8
-    for key in ("/Decode", "/DecodeParms"):
-        if key in stream:
-            del stream[key]
 
 
 def image_units(path) -> Iterator[TextUnit]:
@@ -106,3 +74,5 @@ def image_units(path) -> Iterator[TextUnit]:
                 picture = decoded(stream)
                 if picture is not None:
                     yield from ocr_lines(picture, {"page": number, "image": name.lstrip("/")})
+            for n, picture in enumerate(inline_pictures(page), start=1):
+                yield from ocr_lines(picture, {"page": number, "inline image": n})

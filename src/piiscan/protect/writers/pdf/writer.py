@@ -21,7 +21,9 @@ from piiscan.protect.operators import apply
 from piiscan.protect.writers.base import NAME_HEADER, Spans
 from piiscan.protect.writers.pdf.content import Unmappable, paint, rewrite
 from piiscan.protect.writers.pdf.forms import field_units, redact_fields
-from piiscan.protect.writers.pdf.images import image_units, page_images, readable, redact_images
+from piiscan.protect.writers.pdf.images import image_units, page_images, redact_images
+from piiscan.protect.writers.pdf.inline import inline_pictures
+from piiscan.protect.writers.pdf.pixels import readable
 from piiscan.protect.writers.pdf.locate import ANNOTATION_KEYS, hits
 from piiscan.protect.writers.pdf.raster import burned_page
 from piiscan.sources.readers.base import ReaderError
@@ -58,7 +60,7 @@ class PdfRedactionWriter:
                         expected[number] = "".join(c["text"] for i, c in enumerate(page.chars)
                                                    if i not in found.chars)
                 page.close()  # memory stays flat over thousands of pages
-            notes += _images(dict(enumerate(pdf.pages)), spans)
+            notes += _images(pdf, dict(enumerate(pdf.pages)), spans)
             notes += redact_fields(pdf, spans)
             notes += _drop_parts(pdf)
             _redact_info(pdf, spans)
@@ -102,8 +104,7 @@ class PdfRedactionWriter:
         with pdfplumber.open(path) as pdf, pikepdf.open(path) as objects:
             pages = []
             for n, page in enumerate(pdf.pages, start=1):
-                pictures = not ocr_unavailable() and any(readable(s) for _, s in page_images(objects.pages[n - 1]))
-                if not page.chars and not page.annots and not pictures:
+                if not page.chars and not page.annots and not _pictures(objects.pages[n - 1]):
                     pages.append(str(n))
                 page.close()
         notes = list(self._notes.get(path.resolve(), []))
@@ -212,11 +213,11 @@ def _mismatches(buffer: io.BytesIO, expected: dict[int, str]) -> dict[int, str]:
     return wrong
 
 
-def _images(pages: dict[int, pikepdf.Page], spans: Spans) -> list[str]:
+def _images(pdf: pikepdf.Pdf, pages: dict[int, pikepdf.Page], spans: Spans) -> list[str]:
     """Values burned in the pictures of the pages; a note when OCR is missing and there are pictures."""
     reason = ocr_unavailable()
     if not reason:
-        return redact_images(pages, spans, set())
+        return redact_images(pdf, pages, spans, set())
     if any(True for page in pages.values() for _ in page_images(page)):
         return [f"images not checked: {reason}"]
     return []
@@ -233,7 +234,7 @@ def _rasterise(src: Path, buffer: io.BytesIO, pages: dict, spans: Spans) -> tupl
                 image = burned_page(rendered[number], boxes, crop)
                 pdf.pages.insert(number, image.pages[0])
                 del pdf.pages[number + 1]
-            notes = _images({number: pdf.pages[number] for number in pages if _has_images(src, number)}, spans)
+            notes = _images(pdf, {number: pdf.pages[number] for number in pages if _has_images(src, number)}, spans)
             out = io.BytesIO()
             pdf.save(out)
     finally:
@@ -241,6 +242,13 @@ def _rasterise(src: Path, buffer: io.BytesIO, pages: dict, spans: Spans) -> tupl
     return out, notes
 
 
+def _pictures(page: pikepdf.Page) -> bool:
+    """Does the page draw a picture OCR can read (and is OCR there)?"""
+    if ocr_unavailable():
+        return False
+    return any(readable(s) for _, s in page_images(page)) or any(True for _ in inline_pictures(page))
+
+
 def _has_images(src: Path, number: int) -> bool:
     with pikepdf.open(src) as pdf:
-        return any(True for _ in page_images(pdf.pages[number]))
+        return _pictures(pdf.pages[number])
