@@ -76,3 +76,14 @@ def test_burn_image_bytes_keeps_the_bytes_when_nothing_is_found(font, make_redac
     assert notes == []
     assert burn_image_bytes(b"\x01\x00\x09\x00 not an image", make_redactor("mask"))[1] == [
         "an image in a format that cannot be read (EMF, WMF?) not checked"]
+
+
+def test_a_misread_id_number_is_burned_with_a_note(font, make_redactor):  # noqa: F811
+    """An ID number OCR reads with a wrong check digit is found by no detector; its line is burned."""
+    from piiscan.protect.writers.image import burn_image
+
+    wrong = ID[:17] + ("2" if ID[17] != "2" else "3")
+    image, notes = burn_image(id_card_copy(font, [f"编号 {wrong}", "订单号 DD725826486699"]), make_redactor("mask"))
+    text = "".join(u.text for u in ocr_lines(image, {}))
+    assert wrong not in text and "DD725826486699" in text
+    assert notes == ["1 line(s) with an ID-shaped number that does not validate burned (misread by OCR?)"]

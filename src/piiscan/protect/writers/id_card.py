@@ -30,6 +30,12 @@ def _id_like(text: str) -> list[str]:
     return [m for m in ID_LIKE.findall(text.replace(" ", "")) if sum(c.isdigit() for c in m) >= 14]
 
 
+def misread_ids(lines: list[TextUnit]) -> list[TextUnit]:
+    """Lines holding an 18-character number, mostly digits, that is not a valid ID
+    number: an ID OCR misread (O for 0), which no detector finds but a person reads."""
+    return [u for u in lines if any(len(n) == 18 and not is_valid_resident_id(n) for n in _id_like(u.text))]
+
+
 def _labels(unit: TextUnit) -> set[str]:
     found = {label for label in LABELS if label in unit.text}
     label = unit.location.get("label")

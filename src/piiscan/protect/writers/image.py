@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageSequence, UnidentifiedImageError
 
 from piiscan.core.model import TextUnit
 from piiscan.protect.writers.base import Spans
-from piiscan.protect.writers.id_card import whole_card
+from piiscan.protect.writers.id_card import misread_ids, whole_card
 from piiscan.sources.readers.base import ReaderError
 from piiscan.sources.readers.image import ImageReader
 from piiscan.sources.readers.ocr import MAX_PAGES, ocr_lines, ocr_unavailable
@@ -36,10 +36,13 @@ def burn_image(image: Image.Image, spans: Spans) -> tuple[Image.Image, list[str]
     image = image if image.mode in ("RGB", "L") else _flattened(image)
     lines = list(ocr_lines(image, {}, confidence=True))
     draw, notes = ImageDraw.Draw(image), []
+    misread = misread_ids(lines)
     for unit in lines:
-        if unit.text.strip() and spans(unit.text, unit.header):
+        if unit in misread or (unit.text.strip() and spans(unit.text, unit.header)):
             left, top, width, height = unit.location["box"]
             draw.rectangle([left - MARGIN, top - MARGIN, left + width + MARGIN, top + height + MARGIN], fill="black")
+    if misread:
+        notes.append(f"{len(misread)} line(s) with an ID-shaped number that does not validate burned (misread by OCR?)")
     card = whole_card(lines, image.size)
     if card:
         why, box = card

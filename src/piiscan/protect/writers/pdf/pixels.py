@@ -47,7 +47,10 @@ def replace(stream: pikepdf.Object, image: Image.Image) -> None:
         stream.write(buffer.getvalue(), filter=pikepdf.Name.DCTDecode)
     else:
         stream.write(zlib.compress(image.tobytes()), filter=pikepdf.Name.FlateDecode)
-    stream.ColorSpace = pikepdf.Name.DeviceGray if image.mode == "L" else pikepdf.Name.DeviceRGB
+    space = pikepdf.Name.DeviceGray if image.mode == "L" else pikepdf.Name.DeviceRGB
+    if isinstance(stream.get("/Mask"), pikepdf.Array) and stream.get("/ColorSpace") != space:
+        del stream["/Mask"]  # a colour-key mask counts in the old colour space
+    stream.ColorSpace = space
     stream.BitsPerComponent = 8
     for key in ("/Decode", "/DecodeParms"):
         if key in stream:
