@@ -198,17 +198,109 @@ def _sqlite(path, c, others):
     db.close()
 
 
-def _png(path, c, others):
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+
+def lines_image(size, lines, font_size=36, step=90, background="white"):
     from PIL import Image, ImageDraw, ImageFont
 
-    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 36)
-    image = Image.new("RGB", (1000, 420), "white")
+    font = ImageFont.truetype(CJK_FONT, font_size)
+    image = Image.new("RGB", size, background)
     draw = ImageDraw.Draw(image)
-    for i, line in enumerate(["居民身份证复印件", f"姓名 {c.name}", f"公民身份号码 {c.id}", f"联系电话：{c.phone}"]):
-        draw.text((40, 40 + 90 * i), line, font=font, fill="black")
-    image.save(path)
+    for i, line in enumerate(lines):
+        draw.text((40, 40 + step * i), line, font=font, fill="black")
+    return image
 
 
+def _png(path, c, others):
+    lines_image((1000, 420), ["居民身份证复印件", f"姓名 {c.name}", f"公民身份号码 {c.id}", f"联系电话：{c.phone}"]).save(path)
+
+
+def id_card_image(c, blur=0.0):
+    """A resident ID card's front (85.6 x 54 mm at 254 dpi), blurred like a bad photocopy."""
+    from PIL import ImageFilter
+
+    card = lines_image((856, 540), [f"姓名 {c.name}", "性别 女  民族 汉", "出生 1990年3月7日",
+                                     "住址 北京市东城区东华门街道88号", f"公民身份号码 {c.id}"], background=(236, 241, 246))
+    return card.filter(ImageFilter.GaussianBlur(blur)) if blur else card
+
+
+def _blurred_card(path, c, others):
+    id_card_image(c, blur=3.5).save(path)
+
+
+def _pdf_canvas(path):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("WQY", CJK_FONT, subfontIndex=0))
+    page = canvas.Canvas(str(path), pagesize=(595, 842))
+    page.setFont("WQY", 12)
+    return page
+
+
+def _pdf_card(path, c, others):
+    """A text page with a copy of the client's ID card as a picture beside the text."""
+    from reportlab.lib.utils import ImageReader
+
+    page = _pdf_canvas(path)
+    page.drawString(50, 780, "开户申请：客户身份证复印件附后")
+    page.drawString(50, 750, f"订单号 {c.order} 金额 {c.amount} 日期 {c.date}")
+    page.drawImage(ImageReader(id_card_image(c)), 50, 400, width=428, height=270)
+    page.save()
+
+
+def _pdf_scan(path, c, others):
+    """A page that is only a scan (no text layer)."""
+    from reportlab.lib.utils import ImageReader
+
+    scan = lines_image((1240, 1754), ["借款申请书", f"借款人：{c.name}", f"身份证号码：{c.id}", f"联系电话：{c.phone}",
+                                       f"订单号 {c.order} 金额 {c.amount}", f"日期 {c.date}"], font_size=40, step=110)
+    page = _pdf_canvas(path)
+    page.drawImage(ImageReader(scan), 0, 0, width=595, height=842)
+    page.save()
+
+
+def _pdf_form(path, c, others):
+    """A filled form: the client's name and mobile are field values (the mobile with its
+    stored appearance), not page text."""
+    import pikepdf
+
+    page = _pdf_canvas(path)
+    page.drawString(50, 780, f"申请表 订单号 {c.order} 金额 {c.amount} 日期 {c.date}")
+    page.drawString(50, 700, "姓名")
+    page.drawString(50, 660, "手机")
+    page.save()
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        shown = pdf.make_stream(f"/Tx BMC BT /Helv 10 Tf 2 5 Td ({c.phone}) Tj ET EMC".encode(),
+                                Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 200, 20])
+        fields = [pdf.make_indirect(pikepdf.Dictionary(
+            FT=pikepdf.Name.Tx, T=name, TU=label, V=pikepdf.String(value), Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Widget, Rect=[120, y, 320, y + 20], P=pdf.pages[0].obj, **extra))
+            for name, label, value, y, extra in (("xm", "姓名", c.name, 695, {}),
+                                                 ("sj", "手机", c.phone, 655, {"AP": pikepdf.Dictionary(N=shown)}))]
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array(fields))
+        pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=fields))
+        pdf.save(path)
+
+
+def _pdf_attachment(path, c, others):
+    """A page-level file attachment (a paper-clip note) holding the client list."""
+    import pikepdf
+
+    _pdf(path, c, others)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(c.rows(others))
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        spec = pikepdf.AttachedFileSpec(pdf, buffer.getvalue().encode("utf-8"), filename="名单.csv").obj
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment, Rect=[500, 780, 520, 800], FS=spec))]))
+        pdf.save(path)
+
+
+# Pictures read by OCR: seconds a file, so one file each.
+OCR_MAKERS = [("png", _blurred_card), ("pdf", _pdf_card), ("pdf", _pdf_scan)]
 MAKERS = [
     ("csv", lambda p, c, o: _csv(p, c, o)), ("csv", lambda p, c, o: _csv(p, c, o, "gbk")),
     ("csv", lambda p, c, o: _csv(p, c, o, headerless=True)),
@@ -219,6 +311,8 @@ MAKERS = [
     ("pptx", _pptx), ("xls", _xls), ("json", _json), ("html", _html), ("txt", _text), ("pdf", _pdf),
     ("eml", _eml), ("zip", lambda p, c, o: _zip(p, c, o, True)), ("tar.gz", lambda p, c, o: _zip(p, c, o, False)),
     ("sqlite", _sqlite), ("png", _png),
+    ("pdf", _pdf_form), ("pdf", _pdf_attachment),
+    *[(suffix, maker) for suffix, maker in OCR_MAKERS],
 ]
 
 
@@ -227,10 +321,12 @@ def make(folder: Path, per_maker: int = 5, seed: int = 20261205, images: bool = 
     rng, fake = random.Random(seed), Faker("zh_CN")
     fake.seed_instance(seed)
     planted = {}
+    ocr = {maker for _, maker in OCR_MAKERS}
     for n, (suffix, maker) in enumerate(MAKERS):
-        if suffix == "png" and not images:
+        if (suffix == "png" or maker in ocr) and not images:
             continue
-        for k in range(per_maker if suffix != "png" else 2):  # OCR costs seconds a file
+        count = 1 if maker in ocr else 2 if suffix == "png" else per_maker  # OCR costs seconds a file
+        for k in range(count):
             case, others = Case(rng, fake), [Case(rng, fake) for _ in range(3)]
             name = f"c{n:02d}_{k}.{suffix}"
             maker(folder / name, case, others)

@@ -1,10 +1,13 @@
 """Redaction's hard cases (benchmarks/redaction/make_cases.py): 100+ files of every
 format redact writes, planted values hidden in different places (hidden sheets,
 comments, footers, properties, split runs, headers, notes, e-mail headers and
-attachments, nested archives, database rows, ID-card images), decoys beside them.
+attachments, nested archives, database rows, ID-card images, an ID card beside a
+PDF's text, a scanned PDF page, a blurred ID card, PDF form fields and a PDF's
+page-level attachment), decoys beside them.
 After one redact run, every planted value is hunted in the copies with extractors
 independent of piiscan (every part of every package and member, pdftotext and
-pdfminer, Tesseract, the e-mail package, SQLite's dump): no leak, at least 98 % of
+pdfminer, a PDF's fields, notes and attachments with pikepdf, Tesseract on images
+and on rendered PDF pages that draw pictures, the e-mail package, SQLite's dump): no leak, at least 98 % of
 the decoys kept, every copy opens in its own library, originals unchanged."""
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ def extract(name: str, data: bytes) -> str:
         from pdfminer.high_level import extract_text
 
         poppler = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
-        return decoded(poppler) + "\n" + extract_text(io.BytesIO(data))
+        return "\n".join([decoded(poppler), extract_text(io.BytesIO(data)), pdf_parts(data), pdf_pictures(data)])
     if data[:16] == b"SQLite format 3\x00":
         path = Path("/tmp") / f"hunt-{hashlib.sha256(data).hexdigest()[:12]}.sqlite"
         path.write_bytes(data)
@@ -84,6 +87,47 @@ def extract(name: str, data: bytes) -> str:
     if name.endswith(".json"):
         text = json.dumps(json.loads(text), ensure_ascii=False)
     return html.unescape(text)
+
+
+def pdf_parts(data: bytes) -> str:
+    """Form field values, annotations' notes and appearances, attachments (document and page level)."""
+    import pikepdf
+
+    texts = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        texts += [decoded(spec.get_file().read_bytes()) for spec in pdf.attachments.values()]
+        fields = list((pdf.Root.get("/AcroForm") or {}).get("/Fields") or [])
+        annots = [annot for page in pdf.pages for annot in page.obj.get("/Annots") or []]
+        while fields:
+            field = fields.pop()
+            annots.append(field)
+            fields += list(field.get("/Kids") or [])
+        for annot in annots:
+            texts += [str(annot[key]) for key in ("/V", "/DV", "/Contents") if key in annot]
+            spec, appearance = annot.get("/FS"), annot.get("/AP")
+            if spec is not None and "/EF" in spec:
+                texts.append(decoded(spec.EF.F.read_bytes()))
+            if appearance is not None and isinstance(appearance.get("/N"), pikepdf.Stream):
+                texts.append(decoded(appearance.N.read_bytes()))
+    return "\n".join(texts)
+
+
+def pdf_pictures(data: bytes) -> str:
+    """Tesseract on the rendered pages that draw a picture (a scan, an ID-card copy)."""
+    import pikepdf
+    import pypdfium2 as pdfium
+    import pytesseract
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = [n for n, page in enumerate(pdf.pages) if page.get_images()]
+    if not pages:
+        return ""
+    document = pdfium.PdfDocument(data)
+    try:
+        return "\n".join(pytesseract.image_to_string(document[n].render(scale=2).to_pil(), lang="chi_sim")
+                         .replace(" ", "") for n in pages)
+    finally:
+        document.close()
 
 
 @pytest.fixture(scope="module")
