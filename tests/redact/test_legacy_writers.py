@@ -130,3 +130,15 @@ def test_xml_text_tails_attributes_and_comments(tmp_path, monkeypatch):
     assert copy.startswith(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n')
     assert [v for v in VALUES if v in text] == [] and DECOYS[0] in text and DECOYS[1] in text
     assert "<?pi keep?>" in text and 'xmlns:k="urn:kh"' in text and "<b>金额</b>" in text
+
+
+def test_xml_internal_entities_are_expanded_and_their_declarations_dropped(tmp_path, monkeypatch):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "实体.xml").write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE r [<!ENTITY tel "电话{PHONE}"><!ENTITY unused "{ID}">]>\n'
+        f"<r><联系>&tel;</联系><订单>{DECOYS[0]}</订单></r>\n", encoding="utf-8")
+    code = cli(monkeypatch, "redact", str(inputs), "--out", str(tmp_path / "out"), "--quiet")
+    text = (tmp_path / "out" / "实体.xml").read_text(encoding="utf-8")
+    assert code == 0 and PHONE not in text and ID not in text and "<!DOCTYPE" not in text
+    assert f"<联系>电话{PHONE[:3]}" in text and DECOYS[0] in text

@@ -1,9 +1,9 @@
 """XML: element text, the text after a child element, attribute values and comments,
 each with the reader's context (the element or attribute name, so <身份证号>…</身份证号>
 is read as under a column of that name). lxml keeps the rest: declaration and
-encoding, namespaces, processing instructions, indentation. Entities are not
-expanded (no DTD is loaded, nothing is fetched); text that an internal entity
-would bring in is seen by verification, which reads the copy with scan's reader."""
+encoding, namespaces, processing instructions, indentation. Internal entities are
+expanded, as scan's reader does, and the internal DTD subset that declared them
+(where a value could sit unread) is dropped; nothing external is loaded or fetched."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from piiscan.sources.readers.markup import XmlReader
 
 
 def _parse(path: Path) -> etree._ElementTree:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
+    parser = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False, huge_tree=True,
                              strip_cdata=False, remove_blank_text=False)
     try:
         return etree.parse(str(path), parser)
@@ -59,6 +59,8 @@ class XmlWriter:
 
     def write(self, src: Path, dst: Path, spans: Spans) -> None:
         tree = _parse(src)
+        if tree.docinfo.internalDTD is not None:
+            tree.docinfo.clear()  # the DOCTYPE and its entity declarations: expanded above
         _redact(tree.getroot(), spans)
         for sibling in (*tree.getroot().itersiblings(preceding=True), *tree.getroot().itersiblings()):
             if isinstance(sibling, etree._Comment):  # comments before or after the root element
@@ -69,6 +71,10 @@ class XmlWriter:
     def units(self, path: Path) -> Iterator[TextUnit]:
         yield from XmlReader().read(path)  # what scan reads
         tree = _parse(path)
+        dtd = tree.docinfo.internalDTD
+        for entity in dtd.iterentities() if dtd is not None else ():
+            if entity.content and entity.content.strip():
+                yield TextUnit(entity.content, {"entity": entity.name})
         for n, comment in enumerate(tree.getroot().xpath("//comment()"), start=1):
             if comment.text and comment.text.strip():
                 yield TextUnit(comment.text, {"comment": n})
