@@ -142,3 +142,27 @@ def test_xml_internal_entities_are_expanded_and_their_declarations_dropped(tmp_p
     text = (tmp_path / "out" / "实体.xml").read_text(encoding="utf-8")
     assert code == 0 and PHONE not in text and ID not in text and "<!DOCTYPE" not in text
     assert f"<联系>电话{PHONE[:3]}" in text and DECOYS[0] in text
+
+
+def test_doc_with_a_picture_is_flagged_and_encrypt_comes_back_with_unredact(tmp_path, monkeypatch):
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), "gray").save(tmp_path / "章.png")
+    source = word_source(tmp_path / "图.docx")
+    document = docx.Document(source)
+    document.add_picture(str(tmp_path / "章.png"))
+    document.add_paragraph("（完）")
+    document.save(source)
+    soffice(tmp_path, "doc:MS Word 97", tmp_path / "in", source)
+    key = tmp_path / "k.key"
+    assert cli(monkeypatch, "redact", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--operator", "encrypt",
+               "--key-file", str(key), "--quiet") == 0
+    manifest = json.loads((tmp_path / "out" / "piiscan-manifest.json").read_text(encoding="utf-8"))
+    assert manifest["files"][0]["unchecked"] == ["1 embedded images not checked"]
+    catdoc = [require_tool("catdoc"), "-w", "-d", "utf-8"]
+    masked = subprocess.run([*catdoc, str(tmp_path / "out" / "图.doc")], capture_output=True, check=True).stdout
+    assert PHONE not in masked.decode() and "[ENC:" in masked.decode()
+    assert cli(monkeypatch, "unredact", str(tmp_path / "out" / "图.doc"), "--key-file", str(key),
+               "--out", str(tmp_path / "back")) == 0
+    back = subprocess.run([*catdoc, str(tmp_path / "back" / "图.doc")], capture_output=True, check=True).stdout
+    assert PHONE in back.decode() and ID in back.decode() and OTHER_PHONE in back.decode()

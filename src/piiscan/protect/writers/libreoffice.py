@@ -74,6 +74,9 @@ class _ThroughDocx:
     back: ClassVar[str]
     reversible: ClassVar[bool] = True
 
+    def __init__(self) -> None:
+        self.notes: list[str] = []  # what the last write could not check (embedded pictures)
+
     def _check(self, src: Path) -> None:
         raise NotImplementedError
 
@@ -89,8 +92,13 @@ class _ThroughDocx:
             shutil.copyfile(src, source)
             redacted = work / "document.docx"
             (work / "out").mkdir()
-            DocxWriter().write(convert(source, "docx", work / "in"), redacted, spans)
+            converted = convert(source, "docx", work / "in")
+            DocxWriter().write(converted, redacted, spans)
+            self.notes = DocxWriter().unchecked(converted)
             shutil.copyfile(convert(redacted, self.back, work / "out"), dst)
+
+    def unchecked(self, path: Path) -> list[str]:
+        return list(self.notes)
 
     def units(self, path: Path) -> Iterator[TextUnit]:
         yield from self._read(path)  # what scan reads
@@ -113,8 +121,11 @@ class DocWriter(_ThroughDocx):
         head = _head(src)
         if head.startswith(b"PK"):
             DocxWriter().write(src, dst, spans)
+            self.notes = DocxWriter().unchecked(src)
         elif head.startswith(b"{\\rtf"):
-            RtfWriter().write(src, dst, spans)
+            rtf = RtfWriter()
+            rtf.write(src, dst, spans)
+            self.notes = rtf.notes
         else:
             super().write(src, dst, spans)
 
