@@ -22,7 +22,7 @@ from typing import ClassVar, Iterator, Optional
 
 from piiscan.core.model import TextUnit
 from piiscan.protect.writers.base import Spans
-from piiscan.protect.writers.docx import DocxWriter
+from piiscan.protect.writers.docx import TEXT_PARTS, DocxWriter
 from piiscan.sources.readers.base import OLE_SIGNATURE, ReaderError
 from piiscan.sources.readers.doc import DocReader
 from piiscan.sources.readers.rtf import RtfReader
@@ -105,7 +105,8 @@ class _ThroughDocx:
         with tempfile.TemporaryDirectory(prefix="piiscan-lo-check-") as folder:
             source = Path(folder) / f"copy{path.suffix.lower()}"
             shutil.copyfile(path, source)
-            yield from DocxWriter().units(convert(source, "docx", Path(folder) / "docx"))
+            converted = convert(source, "docx", Path(folder) / "docx")
+            yield from (unit for unit in DocxWriter().units(converted) if not _lone_run(unit))
 
 
 class DocWriter(_ThroughDocx):
@@ -160,6 +161,15 @@ class RtfWriter(_ThroughDocx):
 
     def _read(self, path: Path) -> Iterator[TextUnit]:
         return RtfReader().read(path)
+
+
+def _lone_run(unit: TextUnit) -> bool:
+    """A run of a paragraph read alone from the package. LibreOffice cuts paragraphs
+    into runs where the script changes (Chinese, digits, Latin): a run loses its
+    sentence (上海 of 上海浦东发展银行 reads as an address), and its paragraph is
+    read whole by the docx writer's units already."""
+    part = "/" + str(unit.location.get("part", ""))
+    return unit.location.get("element") == "t" and part.startswith(TEXT_PARTS)
 
 
 def _head(path: Path) -> bytes:
