@@ -89,6 +89,27 @@ def make_files(folder: Path, scale: float) -> dict[str, Path]:
         c.showPage()
     c.save()
     files.update(more_files(folder, rows, header, lines, scale))
+    files.update(legacy_files(folder, files["docx"], rows, header))
+    return files
+
+
+def legacy_files(folder: Path, letters: Path, rows: list, header: list[str]) -> dict[str, Path]:
+    """.doc and .rtf (the docx converted by LibreOffice; redact goes through LibreOffice
+    twice and verification once more) and XML (one element per field)."""
+    import shutil
+    import subprocess
+    from xml.sax.saxutils import escape
+
+    files = {}
+    soffice = shutil.which("soffice")
+    for label, target in (("doc", "doc:MS Word 97"), ("rtf", "rtf")) if soffice else ():
+        subprocess.run([soffice, "--headless", f"-env:UserInstallation={(folder / 'lo').as_uri()}", "--convert-to",
+                        target, "--outdir", str(folder), str(letters)], check=True, capture_output=True, timeout=600)
+        files[label] = letters.with_suffix(f".{label}")
+    tags = ["xm", "sfzh", "sjhm", "kh", "bz"]  # pinyin initials, as exports name them
+    body = "".join("<kh>" + "".join(f"<{t}>{escape(v)}</{t}>" for t, v in zip(tags, r)) + "</kh>\n" for r in rows)
+    files["xml"] = folder / "export.xml"
+    files["xml"].write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<khlb>\n{body}</khlb>\n', encoding="utf-8")
     return files
 
 

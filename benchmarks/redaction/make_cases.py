@@ -1,4 +1,5 @@
-"""Hard cases for redaction: files of every format redact writes, each hiding fake
+"""Hard cases for redaction: files of every format redact writes (.doc and .rtf made
+by LibreOffice from the docx cases), each hiding fake
 personal values (a name, a resident ID, a mobile) in a different place, with
 decoys beside them (order numbers, amounts, dates) that must survive. Used by
 tests/redact/test_hard_cases.py, which redacts them and hunts every planted value
@@ -13,9 +14,12 @@ import csv
 import io
 import json
 import random
+import shutil
 import sqlite3
+import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
 from email.message import EmailMessage
 from pathlib import Path
@@ -313,7 +317,25 @@ MAKERS = [
     ("sqlite", _sqlite), ("png", _png),
     ("pdf", _pdf_form), ("pdf", _pdf_attachment),
     *[(suffix, maker) for suffix, maker in OCR_MAKERS],
+    # Word 97 .doc and RTF: the docx cases converted by LibreOffice, all of a format in one soffice run
+    *[(suffix, lambda p, c, o, place=place: _docx(p, c, o, place))
+      for suffix in ("doc", "rtf") for place in ("table", "header")],
 ]
+LIBREOFFICE = {"doc": "doc:MS Word 97", "rtf": "rtf"}  # suffix -> soffice --convert-to target
+COUNTS = {"png": 2, "doc": 3, "rtf": 3}  # OCR costs seconds a file, LibreOffice a second or two
+
+
+def _libreoffice(staged: Path, folder: Path) -> None:
+    """Convert every .docx staged for a format in one soffice run, into `folder`."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise SystemExit("the .doc and .rtf cases need LibreOffice: apt-get install libreoffice-writer-nogui")
+    for suffix, target in LIBREOFFICE.items():
+        files = sorted((staged / suffix).glob("*.docx"))
+        if files:
+            subprocess.run([soffice, "--headless", f"-env:UserInstallation={(staged / 'profile').as_uri()}",
+                            "--convert-to", target, "--outdir", str(folder), *map(str, files)],
+                           check=True, capture_output=True, timeout=600)
 
 
 def make(folder: Path, per_maker: int = 5, seed: int = 20261205, images: bool = True) -> dict:
@@ -322,16 +344,21 @@ def make(folder: Path, per_maker: int = 5, seed: int = 20261205, images: bool = 
     fake.seed_instance(seed)
     planted = {}
     ocr = {maker for _, maker in OCR_MAKERS}
-    for n, (suffix, maker) in enumerate(MAKERS):
-        if (suffix == "png" or maker in ocr) and not images:
-            continue
-        count = 1 if maker in ocr else 2 if suffix == "png" else per_maker  # OCR costs seconds a file
-        for k in range(count):
-            case, others = Case(rng, fake), [Case(rng, fake) for _ in range(3)]
-            name = f"c{n:02d}_{k}.{suffix}"
-            maker(folder / name, case, others)
-            values = case.values + [v for o in others for v in (o.name, o.phone)]
-            planted[name] = {"values": values, "decoys": case.decoys}
+    with tempfile.TemporaryDirectory(prefix="make-cases-") as staging:
+        for n, (suffix, maker) in enumerate(MAKERS):
+            if (suffix == "png" or maker in ocr) and not images:
+                continue
+            for k in range(1 if maker in ocr else COUNTS.get(suffix, per_maker)):  # OCR costs seconds a file
+                case, others = Case(rng, fake), [Case(rng, fake) for _ in range(3)]
+                name = f"c{n:02d}_{k}.{suffix}"
+                if suffix in LIBREOFFICE:  # made as .docx, converted below
+                    (Path(staging) / suffix).mkdir(exist_ok=True)
+                    maker(Path(staging) / suffix / f"c{n:02d}_{k}.docx", case, others)
+                else:
+                    maker(folder / name, case, others)
+                values = case.values + [v for o in others for v in (o.name, o.phone)]
+                planted[name] = {"values": values, "decoys": case.decoys}
+        _libreoffice(Path(staging), folder)
     (folder / "planted.json").write_text(json.dumps(planted, ensure_ascii=False, indent=1), encoding="utf-8")
     return planted
 
