@@ -8,8 +8,9 @@ BIN     = $(VENV)/bin
 install: $(VENV)/.installed
 
 # Debian packages for legacy .doc (catdoc) and OCR (Tesseract, chi_sim), and what the
-# reader tests use (LibreOffice Writer, a CJK font). Needs root; .ci/run installs them.
-DEB_PACKAGES = catdoc tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei libreoffice-writer-nogui poppler-utils
+# tests use (LibreOffice: Writer also redacts .doc and .rtf; a CJK font). Needs root;
+# .ci/run installs them.
+DEB_PACKAGES = catdoc tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui poppler-utils
 deb-packages:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES)
 

@@ -24,6 +24,9 @@ from faker import Faker
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "redact"))
 from conftest import fake_card, fake_id  # noqa: E402  (the test suite's fake-value helpers)
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "redaction"))
+from make_cases import id_card_image, lines_image  # noqa: E402  (the hard cases' picture makers)
+
 from piiscan.detect.engine import Detector  # noqa: E402
 from piiscan.classify.policy import default_policy  # noqa: E402
 from piiscan.protect.operators import Redactor  # noqa: E402
@@ -86,12 +89,33 @@ def make_files(folder: Path, scale: float) -> dict[str, Path]:
         c.showPage()
     c.save()
     files.update(more_files(folder, rows, header, lines, scale))
+    files.update(legacy_files(folder, files["docx"], rows, header))
+    return files
+
+
+def legacy_files(folder: Path, letters: Path, rows: list, header: list[str]) -> dict[str, Path]:
+    """.doc and .rtf (the docx converted by LibreOffice; redact goes through LibreOffice
+    twice and verification once more) and XML (one element per field)."""
+    import shutil
+    import subprocess
+    from xml.sax.saxutils import escape
+
+    files = {}
+    soffice = shutil.which("soffice")
+    for label, target in (("doc", "doc:MS Word 97"), ("rtf", "rtf")) if soffice else ():
+        subprocess.run([soffice, "--headless", f"-env:UserInstallation={(folder / 'lo').as_uri()}", "--convert-to",
+                        target, "--outdir", str(folder), str(letters)], check=True, capture_output=True, timeout=600)
+        files[label] = letters.with_suffix(f".{label}")
+    tags = ["xm", "sfzh", "sjhm", "kh", "bz"]  # pinyin initials, as exports name them
+    body = "".join("<kh>" + "".join(f"<{t}>{escape(v)}</{t}>" for t, v in zip(tags, r)) + "</kh>\n" for r in rows)
+    files["xml"] = folder / "export.xml"
+    files["xml"].write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<khlb>\n{body}</khlb>\n', encoding="utf-8")
     return files
 
 
 def more_files(folder: Path, rows: list, header: list[str], lines: list[str], scale: float) -> dict[str, Path]:
     """The formats redact writes since issue 19: pptx, xls (copied as xlsx), zip, eml,
-    SQLite and ID-card images (OCR: pages per second is the figure to read)."""
+    SQLite and ID-card images, PDF pages with pictures (OCR: pages per second is the figure to read)."""
     import sqlite3
     import zipfile
     from email.message import EmailMessage
@@ -141,12 +165,49 @@ def more_files(folder: Path, rows: list, header: list[str], lines: list[str], sc
         draw.text((40, 40 + 90 * i), line, font=font, fill="black")
     files["png (OCR)"] = folder / "id-card.png"
     image.save(files["png (OCR)"])
+    files.update(pdf_pictures(folder, rows, scale))
+    return files
+
+
+def pdf_pictures(folder: Path, rows: list, scale: float) -> dict[str, Path]:
+    """PDFs whose pages draw pictures read by OCR: a text page with an ID-card copy
+    beside it, and pages that are only scans (A4 at 150 dpi)."""
+    from types import SimpleNamespace
+
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("WQY", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", subfontIndex=0))
+    count = max(2, int(6 * scale))
+    files = {"pdf (img)": folder / "id-copies.pdf", "pdf (scan)": folder / "scans.pdf"}
+    cards, scans = (canvas.Canvas(str(files[k]), pagesize=(595, 842)) for k in files)
+    for name, resident_id, mobile, _, _ in rows[:count]:
+        person = SimpleNamespace(name=name, id=resident_id, phone=mobile)
+        cards.setFont("WQY", 12)
+        cards.drawString(50, 780, f"开户申请：客户{name}，身份证复印件附后")
+        cards.drawImage(ImageReader(id_card_image(person)), 50, 400, width=428, height=270)
+        cards.showPage()
+        scan = lines_image((1240, 1754), ["借款申请书", f"借款人：{name}", f"身份证号码：{resident_id}",
+                                          f"联系电话：{mobile}"], font_size=40, step=110)
+        scans.drawImage(ImageReader(scan), 0, 0, width=595, height=842)
+        scans.showPage()
+    cards.save()
+    scans.save()
     return files
 
 
 def pages(path: Path) -> int:
-    """Images of an image file, for images per second (PDF pages: _pages)."""
-    return 1 if path.suffix == ".png" else 0
+    """Images of an image file, pages of a PDF of pictures: for OCR'd pages per second
+    (write and verify, both OCR). Text PDFs: _pages."""
+    if path.suffix == ".png":
+        return 1
+    if path.name in ("id-copies.pdf", "scans.pdf"):
+        from pypdf import PdfReader
+
+        return len(PdfReader(path).pages)
+    return 0
 
 
 def main() -> None:
@@ -189,7 +250,7 @@ def _pages(src: Path, dst: Path, writer, seconds: float) -> str:
     from pypdf import PdfReader
 
     pages = len(PdfReader(src).pages)
-    rasterised = sum(note.startswith("page ") for note in getattr(writer, "unchecked", lambda p: [])(src))
+    rasterised = sum("rasterised" in note for note in getattr(writer, "unchecked", lambda p: [])(src))
     return f"  {pages} pages, {pages / seconds:.1f} pages/s written, {rasterised} rasterised"
 
 

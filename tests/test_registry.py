@@ -21,7 +21,8 @@ from piiscan.detect.validators import Verdict
 BUILT_IN = {
     "reader": {"text", "csv", "xlsx", "docx", "pdf", "xls", "pptx", "json", "html", "xml", "eml", "archive", "doc",
                "rtf", "image", "sql"},
-    "writer": {"text", "csv", "xlsx", "docx", "pdf", "json", "html", "pptx", "xls", "archive", "eml", "sqlite", "image"},
+    "writer": {"text", "csv", "xlsx", "docx", "pdf", "json", "html", "pptx", "xls", "archive", "eml", "sqlite", "image",
+               "doc", "rtf", "xml"},
     "validator": {"gb11643_resident_id", "gb11643_legacy_15", "permanent_residence_id", "luhn_bank_card",
                   "cn_mobile", "cn_landline", "gb32100_uscc", "document_number", "license_plate", "email",
                   "ip_address", "person_name", "cn_address", "auth_value", "amount", "category_keyword"},
@@ -160,3 +161,14 @@ def test_plugins_loads_neither_presidio_nor_spacy():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+def test_every_suffix_scan_reads_has_a_writer():
+    """redact writes a copy of every file type scan reads (issue 19): no reader
+    suffix is left to `skipped`."""
+    from piiscan.protect.writers import available as writers
+    from piiscan.sources.readers import available as readers
+
+    written = {s for cls in writers().values() for s in cls.suffixes}
+    read = {s for cls in readers().values() for s in cls.suffixes}
+    assert read - written == set()

@@ -1,4 +1,5 @@
-"""Hard cases for redaction: files of every format redact writes, each hiding fake
+"""Hard cases for redaction: files of every format redact writes (.doc and .rtf made
+by LibreOffice from the docx cases), each hiding fake
 personal values (a name, a resident ID, a mobile) in a different place, with
 decoys beside them (order numbers, amounts, dates) that must survive. Used by
 tests/redact/test_hard_cases.py, which redacts them and hunts every planted value
@@ -13,9 +14,12 @@ import csv
 import io
 import json
 import random
+import shutil
 import sqlite3
+import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
 from email.message import EmailMessage
 from pathlib import Path
@@ -27,6 +31,9 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from pptx import Presentation
 from pptx.util import Inches
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import office_parts  # noqa: E402  (the parts of Office packages no object model exposes)
 
 PERSON_HEADERS = ["签收人", "经手人", "受益人", "payee", "xm", "联系人/个人", ""]
 
@@ -198,123 +205,131 @@ def _sqlite(path, c, others):
     db.close()
 
 
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+
+def lines_image(size, lines, font_size=36, step=90, background="white"):
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(CJK_FONT, font_size)
+    image = Image.new("RGB", size, background)
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((40, 40 + step * i), line, font=font, fill="black")
+    return image
+
+
 def _png(path, c, others):
-    from PIL import Image, ImageDraw, ImageFont
-
-    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 36)
-    image = Image.new("RGB", (1000, 420), "white")
-    draw = ImageDraw.Draw(image)
-    for i, line in enumerate(["居民身份证复印件", f"姓名 {c.name}", f"公民身份号码 {c.id}", f"联系电话：{c.phone}"]):
-        draw.text((40, 40 + 90 * i), line, font=font, fill="black")
-    image.save(path)
+    lines_image((1000, 420), ["居民身份证复印件", f"姓名 {c.name}", f"公民身份号码 {c.id}", f"联系电话：{c.phone}"]).save(path)
 
 
-def _card_png(c, size=(1000, 330)) -> bytes:
-    """An ID card's picture (fake values), as the png case draws it."""
-    from PIL import Image, ImageDraw, ImageFont
+def id_card_image(c, blur=0.0):
+    """A resident ID card's front (85.6 x 54 mm at 254 dpi), blurred like a bad photocopy."""
+    from PIL import ImageFilter
 
-    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 36)
-    image = Image.new("RGB", size, "white")
-    draw = ImageDraw.Draw(image)
-    for i, line in enumerate([f"姓名 {c.name}", f"公民身份号码 {c.id}", f"联系电话：{c.phone}"]):
-        draw.text((40, 40 + 90 * i), line, font=font, fill="black")
+    card = lines_image((856, 540), [f"姓名 {c.name}", "性别 女  民族 汉", "出生 1990年3月7日",
+                                     "住址 北京市东城区东华门街道88号", f"公民身份号码 {c.id}"], background=(236, 241, 246))
+    return card.filter(ImageFilter.GaussianBlur(blur)) if blur else card
+
+
+def _blurred_card(path, c, others):
+    id_card_image(c, blur=3.5).save(path)
+
+
+def _pdf_canvas(path):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("WQY", CJK_FONT, subfontIndex=0))
+    page = canvas.Canvas(str(path), pagesize=(595, 842))
+    page.setFont("WQY", 12)
+    return page
+
+
+def _pdf_card(path, c, others):
+    """A text page with a copy of the client's ID card as a picture beside the text."""
+    from reportlab.lib.utils import ImageReader
+
+    page = _pdf_canvas(path)
+    page.drawString(50, 780, "开户申请：客户身份证复印件附后")
+    page.drawString(50, 750, f"订单号 {c.order} 金额 {c.amount} 日期 {c.date}")
+    page.drawImage(ImageReader(id_card_image(c)), 50, 400, width=428, height=270)
+    page.save()
+
+
+def _pdf_scan(path, c, others):
+    """A page that is only a scan (no text layer)."""
+    from reportlab.lib.utils import ImageReader
+
+    scan = lines_image((1240, 1754), ["借款申请书", f"借款人：{c.name}", f"身份证号码：{c.id}", f"联系电话：{c.phone}",
+                                       f"订单号 {c.order} 金额 {c.amount}", f"日期 {c.date}"], font_size=40, step=110)
+    page = _pdf_canvas(path)
+    page.drawImage(ImageReader(scan), 0, 0, width=595, height=842)
+    page.save()
+
+
+def _pdf_form(path, c, others):
+    """A filled form: the client's name and mobile are field values (the mobile with its
+    stored appearance), not page text."""
+    import pikepdf
+
+    page = _pdf_canvas(path)
+    page.drawString(50, 780, f"申请表 订单号 {c.order} 金额 {c.amount} 日期 {c.date}")
+    page.drawString(50, 700, "姓名")
+    page.drawString(50, 660, "手机")
+    page.save()
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        shown = pdf.make_stream(f"/Tx BMC BT /Helv 10 Tf 2 5 Td ({c.phone}) Tj ET EMC".encode(),
+                                Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 200, 20])
+        fields = [pdf.make_indirect(pikepdf.Dictionary(
+            FT=pikepdf.Name.Tx, T=name, TU=label, V=pikepdf.String(value), Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Widget, Rect=[120, y, 320, y + 20], P=pdf.pages[0].obj, **extra))
+            for name, label, value, y, extra in (("xm", "姓名", c.name, 695, {}),
+                                                 ("sj", "手机", c.phone, 655, {"AP": pikepdf.Dictionary(N=shown)}))]
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array(fields))
+        pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=fields))
+        pdf.save(path)
+
+
+def _pdf_attachment(path, c, others):
+    """A page-level file attachment (a paper-clip note) holding the client list."""
+    import pikepdf
+
+    _pdf(path, c, others)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(c.rows(others))
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        spec = pikepdf.AttachedFileSpec(pdf, buffer.getvalue().encode("utf-8"), filename="名单.csv").obj
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment, Rect=[500, 780, 520, 800], FS=spec))]))
+        pdf.save(path)
+
+
+def _png_bytes(image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
-def _xlsx_parts(path, c, others, picture=False):
-    """Where openpyxl's cells are not: a chart title, a defined name's constant, a data
-    validation's list and prompt, an autofilter's values, a sheet named by a mobile
-    (a formula and a defined name refer to it), an ID card's picture."""
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.drawing.image import Image as Picture
-    from openpyxl.workbook.defined_name import DefinedName
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "订单"
-    for row in [["订单号", "金额", "日期"], [c.order, float(c.amount), c.date]]:
-        sheet.append(row)
-    chart = BarChart()
-    chart.title = f"客户{c.name}（手机{c.phone}）订单金额"
-    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=2), titles_from_data=True)
-    sheet.add_chart(chart, "E2")
-    book.defined_names["kh_lxr"] = DefinedName("kh_lxr", attr_text=f'"联系电话{c.phone}"')
-    check = DataValidation(type="list", formula1=f'"{c.name},{others[0].name}"', prompt=f"经办人{c.name}，手机{c.phone}",
-                           promptTitle="提示", showInputMessage=True)
-    sheet.add_data_validation(check)
-    check.add("A5")
-    personal = book.create_sheet(c.phone)
-    personal.append(["手机", c.phone])
-    sheet["A7"] = f"='{c.phone}'!A1"
-    book.defined_names["kh_sj"] = DefinedName("kh_sj", attr_text=f"'{c.phone}'!$B$1")
-    people = book.create_sheet("名单")
-    for row in c.rows(others):
-        people.append(row)
-    people.auto_filter.ref = f"A1:D{len(others) + 2}"
-    people.auto_filter.add_filter_column(1, [c.phone, others[0].phone])
-    if picture:
-        sheet.add_image(Picture(io.BytesIO(_card_png(c))), "A10")
-    book.save(path)
+def _office(suffix, picture):
+    """An office_parts case; `picture`: with the client's ID card as a picture inside."""
+    def make(path, c, others):
+        card = _png_bytes(id_card_image(c)) if picture else None
+        if suffix == "xlsx":
+            office_parts.xlsx_parts(path, c, others, card)
+        elif suffix == "pptx":
+            office_parts.pptx_parts(path, c, others, card)
+        else:
+            workbook = io.BytesIO()
+            _xlsx(workbook, c, others, "comment")
+            office_parts.docx_parts(path, c, others, workbook.getvalue(), card)
+    return make
 
 
-def _docx_parts(path, c, others, picture=False):
-    """Where python-docx's paragraphs are not: a document variable, a custom XML part,
-    a picture's alt text, a HYPERLINK field code, an embedded workbook, an ID card's picture."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-    from docx.oxml import parse_xml
-
-    document = docx.Document()
-    document.add_paragraph(f"订单 {c.order} 金额 {c.amount} 日期 {c.date}")
-    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    document.settings.element.append(parse_xml(f'<w:docVars {w}><w:docVar w:name="客户" w:val="客户{c.name}，身份证'
-                                               f'{c.id}"/></w:docVars>'))
-    link = parse_xml(f'<w:fldSimple {w} w:instr=" HYPERLINK &quot;https://crm.example.com/kh?sfzh={c.id}&quot; ">'
-                     f'<w:r><w:t>客户档案</w:t></w:r></w:fldSimple>')
-    document.add_paragraph("详见")._p.append(link)
-    package = document.part.package
-    custom = Part(PackURI("/customXml/item7.xml"), "application/xml",
-                  f"<客户><姓名>{c.name}</姓名><手机>{c.phone}</手机><订单>{c.order}</订单></客户>".encode(), package)
-    document.part.relate_to(custom, RT.CUSTOM_XML)
-    inner = io.BytesIO()
-    _xlsx(inner, c, others, "comment")
-    workbook = Part(PackURI("/word/embeddings/Microsoft_Excel_Worksheet1.xlsx"),
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", inner.getvalue(), package)
-    document.part.relate_to(workbook, RT.PACKAGE)
-    image = _card_png(c) if picture else _card_png(Case(random.Random(1), Faker("zh_CN")), (200, 120))
-    document.add_picture(io.BytesIO(image), width=Inches(4 if picture else 1))
-    doc_pr = document.inline_shapes[0]._inline.docPr
-    doc_pr.set("descr", f"{c.name}的身份证照片，号码{c.id}")
-    doc_pr.set("title", f"{c.name}身份证")
-    document.save(path)
-
-
-def _pptx_parts(path, c, others, picture=False):
-    """Where python-pptx's text frames are not: a chart's title and its cached
-    categories, a picture's alt text, an ID card's picture."""
-    from pptx.chart.data import CategoryChartData
-    from pptx.enum.chart import XL_CHART_TYPE
-
-    deck = Presentation()
-    slide = deck.slides.add_slide(deck.slide_layouts[5])
-    slide.shapes.title.text = f"订单 {c.order} 日期 {c.date}"
-    data = CategoryChartData()
-    data.categories = [f"{o.name} 手机{o.phone}" for o in [c] + others]
-    data.add_series("金额", [float(c.amount), 1, 2, 3])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.5), Inches(1.5), Inches(6), Inches(3),
-                                   data).chart
-    chart.has_title = True
-    chart.chart_title.text_frame.text = f"客户{c.name}（身份证{c.id}）"
-    image = _card_png(c) if picture else _card_png(Case(random.Random(1), Faker("zh_CN")), (200, 120))
-    shape = slide.shapes.add_picture(io.BytesIO(image), Inches(6), Inches(4.5), width=Inches(3.5 if picture else 1))
-    shape._element.nvPicPr.cNvPr.set("descr", f"{c.name}的身份证，手机{c.phone}")
-    deck.save(path)
-
-
+# Pictures read by OCR: seconds a file, so one file each.
+OCR_MAKERS = [("png", _blurred_card), ("pdf", _pdf_card), ("pdf", _pdf_scan),
+              *[(suffix, _office(suffix, True)) for suffix in ("xlsx", "docx", "pptx")]]
 MAKERS = [
     ("csv", lambda p, c, o: _csv(p, c, o)), ("csv", lambda p, c, o: _csv(p, c, o, "gbk")),
     ("csv", lambda p, c, o: _csv(p, c, o, headerless=True)),
@@ -325,12 +340,28 @@ MAKERS = [
     ("pptx", _pptx), ("xls", _xls), ("json", _json), ("html", _html), ("txt", _text), ("pdf", _pdf),
     ("eml", _eml), ("zip", lambda p, c, o: _zip(p, c, o, True)), ("tar.gz", lambda p, c, o: _zip(p, c, o, False)),
     ("sqlite", _sqlite), ("png", _png),
-    ("xlsx", _xlsx_parts), ("docx", _docx_parts), ("pptx", _pptx_parts),
-    ("xlsx", lambda p, c, o: _xlsx_parts(p, c, o, True)), ("docx", lambda p, c, o: _docx_parts(p, c, o, True)),
-    ("pptx", lambda p, c, o: _pptx_parts(p, c, o, True)),
+    ("pdf", _pdf_form), ("pdf", _pdf_attachment),
+    *[(suffix, maker) for suffix, maker in OCR_MAKERS],
+    *[(suffix, _office(suffix, False)) for suffix in ("xlsx", "docx", "pptx")],
+    # Word 97 .doc and RTF: the docx cases converted by LibreOffice, all of a format in one soffice run
+    *[(suffix, lambda p, c, o, place=place: _docx(p, c, o, place))
+      for suffix in ("doc", "rtf") for place in ("table", "header")],
 ]
-# OCR costs seconds an image: two png files, one Office file of each kind with an ID card's picture
-ONE_EACH = {"png": 2} | {len(MAKERS) - k: 1 for k in (1, 2, 3)}
+LIBREOFFICE = {"doc": "doc:MS Word 97", "rtf": "rtf"}  # suffix -> soffice --convert-to target
+COUNTS = {"png": 2, "doc": 3, "rtf": 3}  # OCR costs seconds a file, LibreOffice a second or two
+
+
+def _libreoffice(staged: Path, folder: Path) -> None:
+    """Convert every .docx staged for a format in one soffice run, into `folder`."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise SystemExit("the .doc and .rtf cases need LibreOffice: apt-get install libreoffice-writer-nogui")
+    for suffix, target in LIBREOFFICE.items():
+        files = sorted((staged / suffix).glob("*.docx"))
+        if files:
+            subprocess.run([soffice, "--headless", f"-env:UserInstallation={(staged / 'profile').as_uri()}",
+                            "--convert-to", target, "--outdir", str(folder), *map(str, files)],
+                           check=True, capture_output=True, timeout=600)
 
 
 def make(folder: Path, per_maker: int = 5, seed: int = 20261205, images: bool = True) -> dict:
@@ -338,15 +369,22 @@ def make(folder: Path, per_maker: int = 5, seed: int = 20261205, images: bool = 
     rng, fake = random.Random(seed), Faker("zh_CN")
     fake.seed_instance(seed)
     planted = {}
-    for n, (suffix, maker) in enumerate(MAKERS):
-        if (suffix == "png" or n in ONE_EACH) and not images:
-            continue
-        for k in range(ONE_EACH.get(suffix, ONE_EACH.get(n, per_maker))):
-            case, others = Case(rng, fake), [Case(rng, fake) for _ in range(3)]
-            name = f"c{n:02d}_{k}.{suffix}"
-            maker(folder / name, case, others)
-            values = case.values + [v for o in others for v in (o.name, o.phone)]
-            planted[name] = {"values": values, "decoys": case.decoys}
+    ocr = {maker for _, maker in OCR_MAKERS}
+    with tempfile.TemporaryDirectory(prefix="make-cases-") as staging:
+        for n, (suffix, maker) in enumerate(MAKERS):
+            if (suffix == "png" or maker in ocr) and not images:
+                continue
+            for k in range(1 if maker in ocr else COUNTS.get(suffix, per_maker)):  # OCR costs seconds a file
+                case, others = Case(rng, fake), [Case(rng, fake) for _ in range(3)]
+                name = f"c{n:02d}_{k}.{suffix}"
+                if suffix in LIBREOFFICE:  # made as .docx, converted below
+                    (Path(staging) / suffix).mkdir(exist_ok=True)
+                    maker(Path(staging) / suffix / f"c{n:02d}_{k}.docx", case, others)
+                else:
+                    maker(folder / name, case, others)
+                values = case.values + [v for o in others for v in (o.name, o.phone)]
+                planted[name] = {"values": values, "decoys": case.decoys}
+        _libreoffice(Path(staging), folder)
     (folder / "planted.json").write_text(json.dumps(planted, ensure_ascii=False, indent=1), encoding="utf-8")
     return planted
 

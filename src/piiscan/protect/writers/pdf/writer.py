@@ -20,9 +20,14 @@ from piiscan.core.model import TextUnit
 from piiscan.protect.operators import apply
 from piiscan.protect.writers.base import NAME_HEADER, Spans
 from piiscan.protect.writers.pdf.content import Unmappable, paint, rewrite
+from piiscan.protect.writers.pdf.forms import field_units, redact_fields
+from piiscan.protect.writers.pdf.images import image_units, page_images, redact_images
+from piiscan.protect.writers.pdf.inline import inline_pictures
+from piiscan.protect.writers.pdf.pixels import readable
 from piiscan.protect.writers.pdf.locate import ANNOTATION_KEYS, hits
 from piiscan.protect.writers.pdf.raster import burned_page
 from piiscan.sources.readers.base import ReaderError
+from piiscan.sources.readers.ocr import ocr_unavailable
 from piiscan.sources.readers.pdf import PdfReader as PdfTextReader
 
 METADATA = {"/Author": NAME_HEADER, "/Title": None, "/Subject": None, "/Keywords": None, "/Creator": None,
@@ -46,19 +51,25 @@ class PdfRedactionWriter:
                     # pdfplumber and pdfium both work in display space; pdfium renders the crop box
                     places[number] = (found.boxes, page.cropbox)
                     reason = self._redact_page(pdf, pdf.pages[number], page, found)
+                    if found.annots:
+                        notes.append(f"page {number + 1}: {len(found.annots)} annotation(s) holding a value "
+                                     "dropped (form fields, notes, links)")
                     if reason:
                         burn[number] = reason
                     else:
                         expected[number] = "".join(c["text"] for i, c in enumerate(page.chars)
                                                    if i not in found.chars)
                 page.close()  # memory stays flat over thousands of pages
+            notes += _images(pdf, dict(enumerate(pdf.pages)), spans)
+            notes += redact_fields(pdf, spans)
             notes += _drop_parts(pdf)
             _redact_info(pdf, spans)
             buffer = io.BytesIO()
             pdf.save(buffer)
         burn.update(_mismatches(buffer, expected))
         if burn:
-            buffer = _rasterise(src, buffer, {n: (*places[n], reason) for n, reason in burn.items()})
+            buffer, burned = _rasterise(src, buffer, {n: (*places[n], reason) for n, reason in burn.items()}, spans)
+            notes += burned
             notes += [f"page {n + 1} rasterised (its text layer is gone): {reason}" for n, reason in sorted(burn.items())]
         dst.write_bytes(buffer.getvalue())
         self._notes[src.resolve()] = notes
@@ -88,11 +99,12 @@ class PdfRedactionWriter:
 
 
     def unchecked(self, path: Path) -> list[str]:
-        """What verification cannot read: pages without a text layer (scans)."""
-        with pdfplumber.open(path) as pdf:
+        """What verification cannot read: pages without a text layer nor a picture
+        OCR can read (drawn text, inline images); and what write did coarsely."""
+        with pdfplumber.open(path) as pdf, pikepdf.open(path) as objects:
             pages = []
             for n, page in enumerate(pdf.pages, start=1):
-                if not page.chars and not page.annots:
+                if not page.chars and not page.annots and not _pictures(objects.pages[n - 1]):
                     pages.append(str(n))
                 page.close()
         notes = list(self._notes.get(path.resolve(), []))
@@ -122,6 +134,9 @@ class PdfRedactionWriter:
                     value = value.get_object() if hasattr(value, "get_object") else value
                     if isinstance(value, str) and value.strip():
                         yield TextUnit(str(value), {"page": number, "annotation": i})
+        yield from field_units(path)
+        if not ocr_unavailable():
+            yield from image_units(path)
         for key, header in METADATA.items():
             value = (reader.metadata or {}).get(key)
             if isinstance(value, str) and value.strip():
@@ -198,7 +213,19 @@ def _mismatches(buffer: io.BytesIO, expected: dict[int, str]) -> dict[int, str]:
     return wrong
 
 
-def _rasterise(src: Path, buffer: io.BytesIO, pages: dict) -> io.BytesIO:
+def _images(pdf: pikepdf.Pdf, pages: dict[int, pikepdf.Page], spans: Spans) -> list[str]:
+    """Values burned in the pictures of the pages; a note when OCR is missing and there are pictures."""
+    reason = ocr_unavailable()
+    if not reason:
+        return redact_images(pdf, pages, spans, set())
+    if any(True for page in pages.values() for _ in page_images(page)):
+        return [f"images not checked: {reason}"]
+    return []
+
+
+def _rasterise(src: Path, buffer: io.BytesIO, pages: dict, spans: Spans) -> tuple[io.BytesIO, list[str]]:
+    """The pages rendered from the input with their boxes burned; the pictures on them
+    (rendered from the input's, not yet burned) are then burned as pictures are."""
     rendered = pdfium.PdfDocument(str(src))
     buffer.seek(0)
     try:
@@ -207,8 +234,21 @@ def _rasterise(src: Path, buffer: io.BytesIO, pages: dict) -> io.BytesIO:
                 image = burned_page(rendered[number], boxes, crop)
                 pdf.pages.insert(number, image.pages[0])
                 del pdf.pages[number + 1]
+            notes = _images(pdf, {number: pdf.pages[number] for number in pages if _has_images(src, number)}, spans)
             out = io.BytesIO()
             pdf.save(out)
     finally:
         rendered.close()
-    return out
+    return out, notes
+
+
+def _pictures(page: pikepdf.Page) -> bool:
+    """Does the page draw a picture OCR can read (and is OCR there)?"""
+    if ocr_unavailable():
+        return False
+    return any(readable(s) for _, s in page_images(page)) or any(True for _ in inline_pictures(page))
+
+
+def _has_images(src: Path, number: int) -> bool:
+    with pikepdf.open(src) as pdf:
+        return _pictures(pdf.pages[number])
