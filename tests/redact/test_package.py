@@ -142,10 +142,9 @@ def test_copies_of_every_hiding_place_open_in_libreoffice(tmp_path, make_redacto
     inputs = tmp_path / "in"
     inputs.mkdir()
     rng, fake = random.Random(5), Faker("zh_CN")
-    for maker, name in ((cases._xlsx_parts, "book.xlsx"), (cases._docx_parts, "letter.docx"),
-                        (cases._pptx_parts, "slides.pptx")):
+    for suffix, name in (("xlsx", "book.xlsx"), ("docx", "letter.docx"), ("pptx", "slides.pptx")):
         case = cases.Case(rng, fake)
-        maker(inputs / name, case, [cases.Case(rng, fake) for _ in range(3)])
+        cases._office(suffix, False)(inputs / name, case, [cases.Case(rng, fake) for _ in range(3)])
     outcome = run.redact([inputs], tmp_path / "out", make_redactor())
     assert outcome.exit_code == 0, outcome.messages
     copies = sorted(p for p in (tmp_path / "out").iterdir() if p.suffix != ".json")
