@@ -269,11 +269,13 @@ def redact_package(path: Path, spans: Spans, handled: Handled = _nothing_handled
                 elif what == "media" and hasattr(spans, "detect"):  # unredact: burned pixels do not come back
                     data, image_notes = burn_image_bytes(data, spans)
                     notes.extend(f"{info.filename}: {note}" for note in image_notes)
-                out.writestr(info, data)
+                copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)  # no flags of the input's writer
+                copy.compress_type, copy.external_attr = info.compress_type, info.external_attr
+                out.writestr(copy, data)
         os.replace(name, path)
     finally:
         Path(name).unlink(missing_ok=True)
-    objects = sum(kind(name) == "ole" for name in dropped)
+    objects = sum(kind(part) == "ole" for part in dropped)
     if objects:
         notes.append(f"{objects} embedded objects no writer can read (OLE) dropped")
     return notes + unreadable_notes(path)
