@@ -161,3 +161,14 @@ def test_a_bad_member_is_reported_and_the_others_are_read(scanner, tmp_path):
     result = scanner.scan_file(path)
     assert where(result, "CN_MOBILE") == [({"member": "note.txt", "line": 1}, 2, 13)]
     assert "bad.pdf (corrupt PDF" in result.error.reason
+
+
+def test_xml_in_gbk_as_older_systems_export_it(scanner, tmp_path):
+    """Python's own XML parser refuses multi-byte encodings; lxml reads what the declaration names."""
+    path = tmp_path / "发票.xml"
+    path.write_bytes(f'<?xml version="1.0" encoding="GBK"?>\n<发票列表><发票><手机号>{MOBILE}</手机号>'
+                     f'<!-- 证件 {ID} --></发票></发票列表>\n'.encode("gbk"))
+    result = scanner.scan_file(path)
+    assert result.error is None
+    assert where(result, "CN_MOBILE") == [({"element": "/发票列表/发票[1]/手机号[1]"}, 0, 11)]
+    assert where(result, "CN_RESIDENT_ID") == [({"element": "/发票列表/发票[1]", "part": "comment"}, 4, 22)]
