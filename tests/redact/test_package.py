@@ -166,3 +166,27 @@ def test_objects_the_workbook_library_drops_are_listed(tmp_path, planted, make_r
     copy, outcome = redact(tmp_path, source, make_redactor())
     assert outcome.manifest.files[0].unchecked == ["1 embedded objects dropped (the workbook library does not keep them)"]
     assert_absent(zip_text(copy), [planted.mobile])
+
+
+def test_a_link_to_another_workbook_is_dropped_with_its_cache(tmp_path, planted, make_redactor):
+    from openpyxl.packaging.relationship import Relationship
+    from openpyxl.workbook.external_link.external import (ExternalBook, ExternalCell, ExternalLink, ExternalRow,
+                                                          ExternalSheetData, ExternalSheetDataSet, ExternalSheetNames)
+
+    book = Workbook()
+    book.active["A1"] = "=[1]客户!A1"
+    cache = ExternalSheetDataSet(sheetData=[ExternalSheetData(sheetId=0, row=[ExternalRow(r=1, cell=[
+        ExternalCell(r="A1", t="str", v=planted.name2), ExternalCell(r="B1", t="str", v=planted.mobile2)])])])
+    link = ExternalLink(externalBook=ExternalBook(sheetNames=ExternalSheetNames(sheetName=["客户"]),
+                                                  sheetDataSet=cache, id="rId1"))
+    link.file_link = Relationship(type="externalLinkPath", Target=f"file:///C:/客户/{planted.name}.xlsx",
+                                  TargetMode="External", Id="rId1")
+    book._external_links.append(link)
+    source = tmp_path / "links.xlsx"
+    book.save(source)
+    assert planted.mobile2 in zip_text(source)
+    copy, outcome = redact(tmp_path, source, make_redactor())
+    assert outcome.manifest.files[0].unchecked == ["1 links to other workbooks dropped (their cached values with them)"]
+    assert_absent(zip_text(copy), [planted.name, planted.name2, planted.mobile2])
+    assert not [n for n in zipfile.ZipFile(copy).namelist() if "externalLink" in n]
+    _converts(tmp_path, [copy])
