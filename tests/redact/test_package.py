@@ -1,8 +1,9 @@
 """The pass over every part of an OOXML package (protect/writers/package.py): a part
 no object model knows is rewritten where verification reads it, instruction
 keywords and structure stay, an OLE object is dropped with its relationships and
-the manifest says so, an embedded workbook is redacted by its own writer, and the
-copies open in LibreOffice."""
+the manifest says so, an embedded workbook is redacted by its own writer, a link
+to another workbook is dropped, a pivot cache is rewritten, and the copies open in
+LibreOffice."""
 
 from __future__ import annotations
 
@@ -189,4 +190,37 @@ def test_a_link_to_another_workbook_is_dropped_with_its_cache(tmp_path, planted,
     assert outcome.manifest.files[0].unchecked == ["1 links to other workbooks dropped (their cached values with them)"]
     assert_absent(zip_text(copy), [planted.name, planted.name2, planted.mobile2])
     assert not [n for n in zipfile.ZipFile(copy).namelist() if "externalLink" in n]
+    _converts(tmp_path, [copy])
+
+
+def test_a_pivot_cache_is_rewritten_and_the_pivot_table_kept(tmp_path, planted, make_redactor):
+    from openpyxl.pivot.cache import CacheDefinition, CacheField, CacheSource, SharedItems, WorksheetSource
+    from openpyxl.pivot.fields import Index, Number, Text
+    from openpyxl.pivot.record import Record, RecordList
+    from openpyxl.pivot.table import FieldItem, Location, PivotField, RowColField, RowColItem, TableDefinition
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "数据"
+    sheet.append(["客户", "金额"])
+    sheet.append(["合计", 10])  # the sheet does not hold the client: only the cache does
+    cache = CacheDefinition(cacheSource=CacheSource(type="worksheet", worksheetSource=WorksheetSource(
+        ref="A1:B2", sheet="数据")), recordCount=1, cacheFields=[
+        CacheField(name="客户", sharedItems=SharedItems(_fields=[Text(v=planted.name)], count=1)),
+        CacheField(name="手机", sharedItems=SharedItems(_fields=[Text(v=planted.mobile)], count=1)),
+        CacheField(name="订单号", sharedItems=SharedItems(_fields=[Text(v=DECOY)], count=1))])
+    cache.records = RecordList(r=[Record(_fields=[Index(v=0), Index(v=0), Number(v=10)])])
+    pivot = TableDefinition(name="透视表1", cacheId=1, dataCaption="值", location=Location(
+        ref="D1:D3", firstHeaderRow=1, firstDataRow=1, firstDataCol=0), rowFields=[RowColField(x=0)],
+        pivotFields=[PivotField(axis="axisRow", showAll=False, items=[FieldItem(x=0), FieldItem(t="default")]),
+                     PivotField(showAll=False), PivotField(showAll=False)],
+        rowItems=[RowColItem(x=[Index(v=0)]), RowColItem(t="grand", x=[Index(v=0)])])
+    pivot.cache = cache
+    sheet._pivots.append(pivot)
+    source = tmp_path / "pivot.xlsx"
+    book.save(source)
+    copy, _ = redact(tmp_path, source, make_redactor())
+    text = zip_text(copy)
+    assert_absent(text, [planted.name, planted.mobile])
+    assert DECOY in text and len(load_workbook(copy).active._pivots) == 1
     _converts(tmp_path, [copy])

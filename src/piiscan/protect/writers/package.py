@@ -71,11 +71,13 @@ def _parse(data: bytes) -> etree._Element:
 
 
 def _context(el: etree._Element) -> Optional[str]:
-    """A `name` attribute beside the value (a docVar's name, a defined name) is its
-    context; in custom XML (not Office's own vocabulary) the element's name is."""
-    for attribute, value in el.attrib.items():
-        if etree.QName(attribute).localname == "name":
-            return value
+    """A `name` attribute beside the value or up to two levels above it (a docVar's
+    name, a defined name, the field of a pivot cache's items) is its context; in
+    custom XML (not Office's own vocabulary) the element's name is."""
+    for level in (el, el.getparent(), el.getparent().getparent() if el.getparent() is not None else None):
+        for attribute, value in (level.attrib.items() if level is not None else ()):
+            if etree.QName(attribute).localname == "name":
+                return value
     namespace = etree.QName(el).namespace or ""
     return None if namespace.startswith(OFFICE_NAMESPACES) else etree.QName(el).localname
 
