@@ -127,3 +127,26 @@ def test_value_scores_order_names_above_words():
     assert chinese_name_score("王芳") > chinese_name_score("白糖")
     assert chinese_name_score("李建国") > chinese_name_score("高新区") == 0.0
     assert is_organisation("税务局") and not is_organisation("王园")
+
+
+@pytest.mark.parametrize("header,values", [
+    ("发票号码", [f"0440{i:04d}" for i in range(12)]),  # invoice numbers: 8 digits, like a bare 台胞证 number
+    ("", [str(20240101 + i) for i in range(12)]),  # dates written as digits
+    ("编号", [str(1234567 + 7 * i) for i in range(12)]),
+])
+def test_columns_of_bare_digits_are_not_travel_documents(scanner, tmp_path, header, values):
+    rows = ([[header, "金额"]] if header else []) + [[v, f"{i}.00"] for i, v in enumerate(values)]
+    assert scanner.scan_file(write_csv(tmp_path / "f.csv", rows)).findings == []
+
+
+def test_xml_records_are_a_table(scanner, tmp_path, faker_zh):
+    """Repeated elements are rows and their children columns: a column of buyers under
+    a header no lexicon knows, in a GBK export."""
+    names = [faker_zh.name() for _ in range(10)]
+    records = "".join(f'<发票 号码="0440{i:04d}"><购买方>{n}</购买方><金额>{i}00.00</金额></发票>'
+                      for i, n in enumerate(names))
+    path = tmp_path / "发票.xml"
+    path.write_bytes(f'<?xml version="1.0" encoding="GBK"?>\n<发票列表>{records}</发票列表>\n'.encode("gbk"))
+    result = scanner.scan_file(path)
+    assert persons(result) == names
+    assert {f.entity_type for f in result.findings} == {"PERSON"}

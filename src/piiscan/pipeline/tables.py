@@ -27,7 +27,10 @@ IDENTIFIERS = frozenset({"CN_RESIDENT_ID", "CN_RESIDENT_ID_15", "CN_MOBILE", "CN
                          "CN_PERMANENT_RESIDENCE_ID", "EMAIL_ADDRESS"})
 DOCUMENTS = ("CN_PASSPORT", "CN_HK_MACAU_PERMIT", "CN_HOME_RETURN_PERMIT", "CN_TAIWAN_PERMIT",
              "CN_PERMANENT_RESIDENCE_ID")
-_DOCUMENT_SHAPE = re.compile(r"^[A-Z]{0,2}[0-9]{7,10}$|^9[0-9]{16}[0-9X]$")
+# A travel document by its shape alone has its letter (E12345678, C12345678, L12345678) or
+# the permanent-residence ID's checksum; bare digits (an 8-digit 台胞证 number) are as
+# much an invoice number or a date (04400123, 20240105) and need a header naming them.
+_DOCUMENT_SHAPE = re.compile(r"^[A-Z]{1,2}[0-9]{7,10}$|^9[0-9]{16}[0-9X]$")
 _CELL = re.compile(r"^([A-Z]+)([0-9]+)$")
 COLUMN_RECOGNIZER = "ColumnInference"
 ROW_SCORE = 0.7  # a name found only because its row holds an ID or a phone
@@ -36,7 +39,8 @@ ROW_SCORE = 0.7  # a name found only because its row holds an ID or a phone
 def table_position(location: dict[str, Any]) -> Optional[tuple[tuple, Any, Any]]:
     """(table, row, column) of a table cell's location, None for anything else: an
     xlsx cell (sheet, B12), a CSV/docx/HTML/database cell (row, column), a JSON
-    array of records (/clients/3/name)."""
+    array of records (/clients/3/name), an XML record's field
+    (/发票列表/发票[3]/购买方[1], or the record's attribute)."""
     if "part" in location and "cell" in location:
         return None  # a cell's comment
     where = dict(location)
@@ -47,6 +51,9 @@ def table_position(location: dict[str, Any]) -> Optional[tuple[tuple, Any, Any]]
     if "row" in where and "column" in where:
         row, column = where.pop("row"), where.pop("column")
         return tuple(sorted(where.items())), row, column
+    element = where.pop("element", None)
+    if isinstance(element, str) and "part" not in where:
+        return _xml_record(element, where)
     pointer = where.pop("pointer", None)
     if isinstance(pointer, str) and "part" not in where:
         parts = pointer.split("/")
@@ -55,6 +62,21 @@ def table_position(location: dict[str, Any]) -> Optional[tuple[tuple, Any, Any]]
                 return (tuple(sorted(where.items())) + (("array", "/".join(parts[:i])),), int(parts[i]),
                         "/".join(parts[i + 1:]))
     return None
+
+
+_XML_FIELD = re.compile(r"^(.*)\[(\d+)\]/([^/\[]+)\[1\]$")  # /list/record[3]/field[1]
+_XML_RECORD = re.compile(r"^(.*)\[(\d+)\]$")  # /list/record[3] (its attribute)
+
+
+def _xml_record(element: str, where: dict) -> Optional[tuple[tuple, Any, Any]]:
+    """Repeated elements are the rows of a table, their single children and their
+    attributes its columns; what the record's own text holds stays outside."""
+    attribute = where.pop("attribute", None)
+    match = _XML_RECORD.match(element) if attribute else _XML_FIELD.match(element)
+    if match is None:
+        return None
+    column = "@" + attribute if attribute else match.group(3)
+    return tuple(sorted(where.items())) + (("records", match.group(1)),), int(match.group(2)), column
 
 
 @dataclass

@@ -16,6 +16,7 @@ run of lines there."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -59,7 +60,7 @@ def _blocks(text: str) -> list[list[list[tuple[int, int]]]]:
 def _lines(text: str) -> Iterator[list[tuple[int, int]]]:
     """Each line's fields, lines counted as the scan counts them (\\r\\n, \\n and a
     lone \\r each end one); words in letters one space apart are one field (Na Zhao;
-an English sentence is then one field, not a row)."""
+    an English sentence is then one field, not a row)."""
     start = 0
     for match in re.finditer(r"\r\n|\r|\n|\Z", text):
         fields: list[tuple[int, int]] = []
@@ -85,11 +86,16 @@ def with_text_tables(unit: TextUnit, detections: list[Detection], detector: Dete
     if not tables.cells:
         return detections
     models = detector.model_names
+    cells, quiet = sorted(tables.cells), sorted(tables.quiet)
+    starts, quiet_starts = [a for a, _ in cells], [a for a, _ in quiet]
 
     def wrong(d: Detection) -> bool:
-        return d.entity_type == "PERSON" and d.recognizer in models and (
-            sum(1 for a, b in tables.cells if a < d.end and d.start < b) > 1
-            or any(a <= d.start and d.end <= b for a, b in tables.quiet))
+        if d.entity_type != "PERSON" or d.recognizer not in models:
+            return False
+        first = max(0, bisect.bisect_right(starts, d.start) - 1)  # the cell it starts in, or the one before
+        over = [c for c in cells[first:bisect.bisect_left(starts, d.end)] if c[0] < d.end and d.start < c[1]]
+        i = bisect.bisect_right(quiet_starts, d.start) - 1
+        return len(over) > 1 or (i >= 0 and d.end <= quiet[i][1])
 
     return merged([d for d in detections if not wrong(d)], tables.added)
 
@@ -111,11 +117,14 @@ def _infer(unit: TextUnit, number: int, block, detections: list[Detection], dete
     texts = [[unit.text[s:e] for s, e in row] for row in block]
     header_row = header_index(texts)
     stage = TableStage(detector)
+    ordered = sorted(detections, key=lambda d: d.start)
+    starts = [d.start for d in ordered]
     cells = []
     for r, row in enumerate(block):
         for c, (start, end) in enumerate(row):
             header = texts[header_row][c] if header_row is not None and r > header_row else None
-            own = [_shifted(d, -start) for d in detections if start <= d.start and d.end <= end]
+            inside = ordered[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+            own = [_shifted(d, -start) for d in inside if d.end <= end]
             cell = TextUnit(unit.text[start:end], {"text_table": number, "row": r, "column": c}, header=header)
             cells.append((start, cell, own))
     offsets = {id(cell): start for start, cell, _ in cells}
