@@ -160,7 +160,7 @@ def main() -> None:
     folder, planted = prepared(root, args.quick)
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     print(f"folder: {folder}  {size / 1e6:.1f} MB  planted: { {k: len(v) for k, v in planted.items()} }")
-    work = root / "out"
+    work = root / f"out-{'quick' if args.quick else 'full'}"
     work.mkdir(exist_ok=True)
     figures = {"megabytes": round(size / 1e6, 1), "runs": compare(folder, planted, work, args.skip_presidio)}
     if not args.no_split:
