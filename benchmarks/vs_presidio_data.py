@@ -97,7 +97,7 @@ def write_pdf(path: Path, lines: list[str], per_page: int = 40) -> None:
     for start in range(0, len(lines), per_page):
         page.setFont("STSong-Light", 9)
         for i, line in enumerate(lines[start:start + per_page]):
-            page.drawString(36, 800 - 19 * i, line[:60])
+            page.drawString(36, 800 - 19 * i, line)  # every line fits the page at 9 pt
         page.showPage()
     page.save()
 
