@@ -115,6 +115,18 @@ class ValidatedPatternRecognizer(PatternRecognizer):
         self._other_re = re.compile("|".join(map(re.escape, others)), re.IGNORECASE) if others else None
         self._column_names = {_joined(name): name for name in spec.column_names}
         self._header_cache: dict[str, Optional[str]] = {}
+        self._verdicts: dict[str, validators.Verdict] = {}
+
+    def _verdict(self, value: str) -> validators.Verdict:
+        """The validator's verdict, once per distinct value: a ledger repeats its
+        values, and a verdict depends on the value alone (its metadata is copied
+        into each detection, never changed)."""
+        verdict = self._verdicts.get(value)
+        if verdict is None:
+            if len(self._verdicts) > 50_000:
+                self._verdicts.clear()
+            verdict = self._verdicts[value] = self._validate(value)
+        return verdict
 
     # -- the core: find, then weigh context ------------------------------------
     def find(self, text: str) -> list[Hit]:
@@ -122,7 +134,7 @@ class ValidatedPatternRecognizer(PatternRecognizer):
         hits = []
         for pattern, compiled in self._compiled:
             for match in compiled.finditer(text):
-                verdict = self._validate(match.group())
+                verdict = self._verdict(match.group())
                 if verdict.score == 0 and not verdict.needs_context:
                     continue
                 needs_context = verdict.needs_context or pattern.needs_context

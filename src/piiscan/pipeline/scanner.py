@@ -41,6 +41,7 @@ class Scanner:
         self.fingerprint = fingerprinter
         self.policy = policy or default_policy()
         self._masked_names: dict[str, str] = {}
+        self._shown_values: dict[tuple[str, str, str], tuple[str, str]] = {}
         recognizers = detector.analyzer.registry.get_recognizers(detector.language, all_fields=True)
         self._by_entity: dict[str, list[ValidatedPatternRecognizer]] = {}
         for r in recognizers:
@@ -68,6 +69,18 @@ class Scanner:
     def safe_location(self, location: dict) -> dict:
         return {k: self.masked_text(v) if isinstance(v, str) and v else v for k, v in location.items()}
 
+    def mask_and_fingerprint(self, d: Detection) -> tuple[str, str]:
+        """A detection's mask and fingerprint, once per distinct value: names,
+        branches and accounts repeat down a ledger."""
+        key = (d.entity_type, d.value, d.canonical)
+        shown = self._shown_values.get(key)
+        if shown is None:
+            if len(self._shown_values) > 50_000:
+                self._shown_values.clear()
+            shown = mask(d.entity_type, d.value, self.policy), self.fingerprint(d.entity_type, d.canonical)
+            self._shown_values[key] = shown
+        return shown
+
     def findings(self, path: str, unit: TextUnit, detections: list[Detection]) -> Iterator[Finding]:
         for d in detections:
             location, start, end = unit_location(unit, d.start, d.end)
@@ -75,10 +88,9 @@ class Scanner:
             metadata = dict(d.metadata)
             if d.context_word:
                 metadata["context_word"] = d.context_word
+            masked, fingerprint = self.mask_and_fingerprint(d)
             yield Finding(path=path, location=location, start=start, end=end, entity_type=d.entity_type,
-                          score=d.score, recognizer=d.recognizer,
-                          masked=mask(d.entity_type, d.value, self.policy),
-                          fingerprint=self.fingerprint(d.entity_type, d.canonical),
+                          score=d.score, recognizer=d.recognizer, masked=masked, fingerprint=fingerprint,
                           metadata=metadata, value=d.value)
 
     def scan_file(self, path: Path, emit: Emit | None = None) -> FileResult:
