@@ -6,13 +6,15 @@ from reportlab.pdfgen import canvas
 from .conftest import ID, MOBILE, where
 
 
-def write_pdf(path, pages):
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    c = canvas.Canvas(str(path))
+def write_pdf(path, pages, font: str = "STSong-Light", size: int = 11, top: int = 780, leading: int = 20):
+    """One page per list of lines; the font a registered one (the CID font STSong-Light by default)."""
+    if font == "STSong-Light":
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
     for lines in pages:
-        c.setFont("STSong-Light", 11)
+        c.setFont(font, size)
         for i, line in enumerate(lines):
-            c.drawString(60, 780 - 20 * i, line)
+            c.drawString(60, top - leading * i, line)
         c.showPage()
     c.save()
 

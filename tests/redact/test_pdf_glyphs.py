@@ -139,15 +139,20 @@ def test_text_in_a_form_xobject_rasterises_only_that_page(tmp_path, planted, mak
     assert planted.resident_id not in text and planted.mobile not in text and DECOYS[0] in text
 
 
-def test_attachments_xmp_and_info_do_not_pass(tmp_path, planted, make_redactor):
+def one_line_pdf(path: Path, y: int, text: str) -> Path:
+    """A page with one line of Helvetica text at height y, for parts added with pikepdf."""
     from reportlab.pdfgen import canvas
 
-    made = tmp_path / "made.pdf"
-    c = canvas.Canvas(str(made), pagesize=(595, 842))
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
     c.setFont("Helvetica", 11)
-    c.drawString(50, 700, f"Phone {planted.mobile} order {DECOYS[0]}")
+    c.drawString(50, y, text)
     c.showPage()
     c.save()
+    return path
+
+
+def test_attachments_xmp_and_info_do_not_pass(tmp_path, planted, make_redactor):
+    made = one_line_pdf(tmp_path / "made.pdf", 700, f"Phone {planted.mobile} order {DECOYS[0]}")
     src = tmp_path / "附件.pdf"
     with pikepdf.open(made) as pdf:
         pdf.attachments["名单.txt"] = pikepdf.AttachedFileSpec(pdf, f"{planted.resident_id}".encode())

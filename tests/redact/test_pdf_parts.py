@@ -8,7 +8,7 @@ from __future__ import annotations
 import pikepdf
 from pypdf import PdfReader
 
-from tests.redact.test_pdf_glyphs import DECOYS, pdftotext, qdf_streams
+from tests.redact.test_pdf_glyphs import DECOYS, one_line_pdf, pdftotext, qdf_streams
 from tests.redact.test_writers import redact
 
 
@@ -19,14 +19,7 @@ def _appearance(pdf: pikepdf.Pdf, text: str) -> pikepdf.Object:
 
 
 def test_parent_field_values_notes_and_kept_fields(tmp_path, planted, make_redactor):
-    from reportlab.pdfgen import canvas
-
-    made = tmp_path / "made.pdf"
-    c = canvas.Canvas(str(made), pagesize=(595, 842))
-    c.setFont("Helvetica", 11)
-    c.drawString(50, 780, f"Application {DECOYS[0]} amount {DECOYS[1]}")
-    c.showPage()
-    c.save()
+    made = one_line_pdf(tmp_path / "made.pdf", 780, f"Application {DECOYS[0]} amount {DECOYS[1]}")
     src = tmp_path / "申请表.pdf"
     with pikepdf.open(made) as pdf:
         page = pdf.pages[0]

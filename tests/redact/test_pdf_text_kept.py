@@ -68,18 +68,11 @@ def two_columns(path: Path, p) -> list[str]:
 
 
 def pages(path: Path, p) -> list[str]:
-    from reportlab.pdfgen import canvas
+    from tests.readers.test_pdf import write_pdf
 
     _styles()
-    c = canvas.Canvas(str(path), pagesize=(595, 842))
-    lines = [[f"第一页 客户姓名：{p.name}", "本页为申请书正文"], [f"第二页 银行卡号：{p.card}", DECOY_LINE],
-             [f"第三页 紧急联系人手机：{p.mobile2}", "以下空白"]]
-    for page in lines:
-        c.setFont("WQY", 12)
-        for i, line in enumerate(page):
-            c.drawString(60, 760 - 26 * i, line)
-        c.showPage()
-    c.save()
+    write_pdf(path, [[f"第一页 客户姓名：{p.name}", "本页为申请书正文"], [f"第二页 银行卡号：{p.card}", DECOY_LINE],
+                     [f"第三页 紧急联系人手机：{p.mobile2}", "以下空白"]], font="WQY", size=12, top=760, leading=26)
     return [p.name, p.card, p.mobile2]
 
 
