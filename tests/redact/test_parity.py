@@ -161,7 +161,8 @@ def _hidden_html(p, v):
         f'<img src="photo.png?{quoted}=1&id={v.resident_id}" alt="订单DD20240105000123">\n'
         f'<div id="client-{v.mobile2}" style="background:url(/u/{v.card}.png)">{DECOYS}</div>\n'
         f'<a href="mailto:client@example.com?subject=%E5%AE%A2%E6%88%B7{v.name2}">联系</a>\n'
-        f'<script>var owner = "{v.resident_id}";</script>\n<!-- 身份证号 {v.resident_id} -->\n'
+        f'<script>var owner = "{v.resident_id}"; if (a < b && c) {{ go(); }}</script>\n'
+        f'<!-- 身份证号 {v.resident_id} -->\n'
         f'<p>联系人：{v.name2}</p></body></html>', encoding="utf-8")
 
 
@@ -260,3 +261,4 @@ def test_an_html_copy_keeps_no_value_in_any_attribute_comment_or_script(tmp_path
     assert [v for v in (planted.name, planted.name2, planted.mobile, planted.mobile2, planted.card,
                         planted.resident_id) if v in plain] == []
     assert copy.count(DECOYS) == 2 and "DD20240105000123" in copy and "type=text" in copy
+    assert "if (a < b && c) { go(); }" in copy  # a script's code is not HTML-escaped

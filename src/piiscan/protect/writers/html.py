@@ -38,7 +38,7 @@ def _rewritten(place: Place, replacements) -> Iterator[tuple[int, int, int, str]
     segments = [(decoded, True) for region in place.regions for _, decoded in region.atoms]
     new = iter(replace_in_segments(segments, replacements))
     for region in place.regions:
-        out = "".join(encoded(next(new), raw, decoded, region.attribute) for raw, decoded in region.atoms)
+        out = "".join(encoded(next(new), raw, decoded, region) for raw, decoded in region.atoms)
         original = "".join(raw for raw, _ in region.atoms)
         if out != original:
             yield region.token, region.start, region.end, f'"{out}"' if region.unquoted else out

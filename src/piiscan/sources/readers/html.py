@@ -51,6 +51,7 @@ class Region:
     atoms: list[tuple[str, str]]  # (raw, decoded)
     attribute: bool = False  # written back escaped for an attribute
     unquoted: bool = False  # an unquoted attribute value: quoted when rewritten
+    markup: bool = True  # False for a script, style or comment: their text is written as it is, never escaped
 
 
 @dataclass
@@ -103,13 +104,15 @@ def _decoded(escape: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def encoded(new: str, raw: str, decoded: str, in_attribute: bool) -> str:
+def encoded(new: str, raw: str, decoded: str, region: Region) -> str:
     """An atom's new text, written as its kind of atom is written."""
     if new == decoded:
         return raw
+    if not region.markup:
+        return new  # a script's `a < b && c` stays code
     if raw.startswith("%"):
         return quote(new, safe="*")
-    return html.escape(new, quote=in_attribute) if (raw != decoded or in_attribute) else html.escape(new, quote=False)
+    return html.escape(new, quote=region.attribute)
 
 
 class Page:

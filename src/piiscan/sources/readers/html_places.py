@@ -105,4 +105,5 @@ def raw_text_places(page: Page, index: int, start: int, end: int, kind: str) -> 
     """A comment's or a script's text, as written (no references decoded there)."""
     raw = page.tokens[index][start:end]
     if raw.strip():
-        yield Place({"markup": kind}, None, page.line(index, start), [Region(index, start, end, [(raw, raw)])])
+        region = Region(index, start, end, [(raw, raw)], markup=False)
+        yield Place({"markup": kind}, None, page.line(index, start), [region])
