@@ -291,7 +291,7 @@ class Detector:
     def _checked(self, text: str, spans, offset: int, core_start: int, core_end: int) -> list[Detection]:
         """A model's (entity, start, end, score, recognizer) spans in a chunk, as
         detections in `text`, after the checks a model's output needs."""
-        found = []
+        found, places = [], []
         for entity_type, start, end, score, recognizer in spans:
             start, end = start + offset, end + offset
             # The model sometimes carries a span over line breaks (明\r\n\r\n):
@@ -303,10 +303,12 @@ class Detector:
             start, end = whole_words(text, start, end)
             value = text[start:end]
             if not plausible_ner_span(entity_type, value, text[max(0, start - 6):start]):
+                if entity_type == "CN_ADDRESS" and value and "*" not in value:
+                    places.append((start, end))  # a place, not a person's address: still no person
                 continue
             if score >= self.min_score and core_start <= start < core_end:
                 found.append(Detection(entity_type, start, end, score, recognizer, value, value))
-        return found
+        return [d for d in found if d.entity_type != "PERSON" or all(d.end <= a or d.start >= b for a, b in places)]
 
     @staticmethod
     def _from_hit(text: str, recognizer: ValidatedPatternRecognizer, hit: Hit, offset: int) -> Detection:
