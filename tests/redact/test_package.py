@@ -224,3 +224,23 @@ def test_a_pivot_cache_is_rewritten_and_the_pivot_table_kept(tmp_path, planted, 
     assert_absent(text, [planted.name, planted.mobile])
     assert DECOY in text and len(load_workbook(copy).active._pivots) == 1
     _converts(tmp_path, [copy])
+
+
+def test_legacy_drawings_and_xml_comments_are_rewritten(tmp_path, planted, make_redactor):
+    """VML (a legacy text box, not well-formed as Excel writes it) and a comment inside
+    an XML part are read and rewritten like every other text of the package."""
+    book = Workbook()
+    book.active.append(["订单号", DECOY])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path, "a") as package:
+        package.writestr("xl/drawings/vmlDrawing9.vml",
+                         f'<xml xmlns:v="urn:schemas-microsoft-com:vml"><v:shape><v:textbox><div>经办人：{planted.name}'
+                         f'<br>手机{planted.mobile}</div></v:textbox></v:shape></xml>')
+        package.writestr("xl/notes.xml", f"<notes><!-- 身份证号 {planted.resident_id} --><n>订单 {DECOY}</n></notes>")
+    redact_package(path, make_redactor())
+    with zipfile.ZipFile(path) as package:
+        vml, notes = package.read("xl/drawings/vmlDrawing9.vml").decode(), package.read("xl/notes.xml").decode()
+    assert_absent(vml + notes, [planted.name, planted.mobile, planted.resident_id])
+    assert DECOY in notes and "<!--" in notes and "v:textbox" in vml
+    load_workbook(path)

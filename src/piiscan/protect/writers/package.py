@@ -57,7 +57,7 @@ def kind(name: str) -> str:
     lower = name.lower()
     if lower.startswith("docprops/thumbnail."):
         return "thumbnail"  # a picture of the first page shows what the text no longer does: dropped
-    if lower.endswith((".xml", ".rels")):
+    if lower.endswith((".xml", ".rels", ".vml")):  # VML (legacy drawings, text boxes) is XML too
         return "xml"
     if "/embeddings/" in lower:
         return "package" if lower.endswith(PACKAGES) else "ole"
@@ -67,7 +67,8 @@ def kind(name: str) -> str:
 
 
 def _parse(data: bytes) -> etree._Element:
-    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, huge_tree=True))
+    # recover: Excel writes VML that is not well-formed XML (an unclosed <br>)
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, huge_tree=True, recover=True))
 
 
 def _context(el: etree._Element) -> Optional[str]:
@@ -87,6 +88,9 @@ def xml_texts(root: etree._Element) -> Iterator[tuple[etree._Element, Optional[s
     text node and attribute value that could hold a value; %XX-encoded attributes
     (link targets) decoded."""
     for el in root.iter():
+        if isinstance(el, etree._Comment) and el.text and _WORTH_SCANNING.search(el.text):
+            yield el, None, el.text  # an XML comment in a part
+            continue
         if not isinstance(el.tag, str):
             continue
         if el.text and _WORTH_SCANNING.search(el.text):
@@ -116,7 +120,7 @@ def package_units(path: Path) -> Iterator[TextUnit]:
 
 def _header(el: etree._Element, attribute: Optional[str]) -> Optional[str]:
     """The context of a text or attribute value; a name attribute has none of its own."""
-    if attribute is not None and etree.QName(attribute).localname == "name":
+    if isinstance(el, etree._Comment) or attribute is not None and etree.QName(attribute).localname == "name":
         return None
     return _context(el)
 
@@ -164,7 +168,7 @@ def _rewrite_xml(part: str, data: bytes, spans: Spans, handled: Handled, dropped
     root = _parse(data)
     changed = _drop_references(part, root, dropped)
     for el, attribute, text in list(xml_texts(root)):
-        if handled(part, el, attribute):
+        if not isinstance(el, etree._Comment) and handled(part, el, attribute):
             continue
         replacements = _replacements(spans, text, _header(el, attribute))
         if not replacements:
