@@ -23,6 +23,7 @@ import tempfile
 import zipfile
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import quote
 
 import docx
 import xlwt
@@ -140,10 +141,12 @@ def _json(path, c, others):
     path.write_text(json.dumps({"records": records, c.phone: {"证件": c.id}}, ensure_ascii=False), encoding="utf-8")
 
 
-def _html(path, c, others):
+def _html(path, c, others):  # a comment, a title, an unquoted value=, an id, a style url, a %XX name, a script
     cells = "".join(f"<tr><td>{o.name}</td><td>{o.phone}</td><td>{o.order}</td></tr>" for o in [c] + others)
-    path.write_text(f"<html><body><!-- 客户 {c.name} --><table>{cells}</table>"
-                    f"<p title='身份证 {c.id}'>金额 {c.amount} 日期 {c.date}</p></body></html>", encoding="utf-8")
+    path.write_text(f"<html><body><!-- 客户 {c.name} --><table>{cells}</table><input value={c.phone}>"
+                    f"<div id='kh-{c.phone}' style='background:url(/u/{c.id}.png)'><img src='a.png?kh={quote(c.name)}'>"
+                    f"<script>var sfz = '{c.id}';</script><p title='身份证 {c.id}'>金额 {c.amount} 日期 {c.date}</p>"
+                    "</div></body></html>", encoding="utf-8")
 
 
 def _text(path, c, others):

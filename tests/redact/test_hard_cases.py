@@ -29,6 +29,7 @@ import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 
 import olefile
 import pytest
@@ -98,7 +99,7 @@ def extract(name: str, data: bytes) -> str:
     text = decoded(data)
     if name.endswith(".json"):
         text = json.dumps(json.loads(text), ensure_ascii=False)
-    return html.unescape(text)
+    return html.unescape(text) + "\n" + unquote(html.unescape(text))  # %XX-encoded values too
 
 
 def pdf_parts(data: bytes) -> str:
