@@ -244,3 +244,15 @@ def test_legacy_drawings_and_xml_comments_are_rewritten(tmp_path, planted, make_
     assert_absent(vml + notes, [planted.name, planted.mobile, planted.resident_id])
     assert DECOY in notes and "<!--" in notes and "v:textbox" in vml
     load_workbook(path)
+
+
+def test_macros_are_listed_as_not_checked(tmp_path):
+    from piiscan.protect.writers.package import unreadable_notes
+
+    book = Workbook()
+    path = tmp_path / "book.xlsm"
+    book.save(path)
+    assert unreadable_notes(path) == []
+    with zipfile.ZipFile(path, "a") as package:
+        package.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 Attribute VB_Name")
+    assert unreadable_notes(path) == ["macros (VBA project) kept as they are, not checked"]

@@ -288,8 +288,13 @@ def redact_package(path: Path, spans: Spans, handled: Handled = _nothing_handled
 
 
 def unreadable_notes(path: Path) -> list[str]:
-    """What stays in the copy unchecked: pictures in formats OCR cannot read (EMF, WMF)."""
+    """What stays in the copy unchecked: pictures in formats OCR cannot read (EMF, WMF),
+    and macros (a VBA project is code, kept for the copy to work, not read)."""
     with zipfile.ZipFile(path) as package:
-        pictures = [n for n in package.namelist() if "/media/" in n.lower()
-                    and not n.lower().endswith(MEDIA) and not n.lower().endswith((".xml", ".rels"))]
-    return [f"{len(pictures)} embedded pictures in formats OCR cannot read (EMF, WMF…) not checked"] if pictures else []
+        names = package.namelist()
+    pictures = [n for n in names if "/media/" in n.lower()
+                and not n.lower().endswith(MEDIA) and not n.lower().endswith((".xml", ".rels"))]
+    notes = [f"{len(pictures)} embedded pictures in formats OCR cannot read (EMF, WMF…) not checked"] if pictures else []
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        notes.append("macros (VBA project) kept as they are, not checked")
+    return notes
