@@ -138,6 +138,11 @@ def _infer(unit: TextUnit, number: int, block, detections: list[Detection], dete
         found.quiet.extend(row[c] for row in block[first:] for c in range(len(row)) if c not in names)
 
 
+def has_text_table(unit: TextUnit) -> bool:
+    """Whether a unit's text holds a table at all (cheap: no detection)."""
+    return unit.first_line is not None and bool(_blocks(unit.text))
+
+
 def column_detections(unit: TextUnit, detections: list[Detection], detector: Detector) -> list[Detection]:
     """What column inference adds in the tables of a multi-line unit's text."""
     return text_tables(unit, detections, detector).added
