@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Optional, Sequence
 
+from piiscan.detect.columns.values import chinese_name_score
 from piiscan.detect.ner.tagging import Entity, TypeProbabilities, whole_words
 from piiscan.detect.validators.names import NAME_DOTS
 
@@ -43,8 +44,6 @@ class Candidate:
 
 
 def _describe(value: str, confidence: float) -> dict[str, float]:
-    from piiscan.detect.columns.values import chinese_name_score
-
     return {"bias": 1.0, "tagger_confidence": confidence, "name_score": chinese_name_score(value),
             "name_dot": float(any(c in value for c in NAME_DOTS)), "latin": float(bool(LATIN.fullmatch(value))),
             "length": min(len(value), 6) / 6}
