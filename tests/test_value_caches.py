@@ -62,3 +62,14 @@ def test_a_scan_on_warm_caches_equals_the_first(rules_detector, tmp_path):
     again = scanner.scan_file(path)
     assert first.findings and first.findings == again.findings
     assert first.classification == again.classification
+
+
+def test_a_scanner_with_its_caches_pickles(rules_detector):
+    """Dask and process pools may pickle a scanner: its per-value caches are rebuilt."""
+    import pickle
+
+    scanner = Scanner(rules_detector, Fingerprinter(b"caches"))
+    copy = pickle.loads(pickle.dumps(scanner))
+    assert [d.entity_type for d in copy.detector.detect("手机13800138000")] == ["CN_MOBILE"]
+    assert copy._shown("CN_MOBILE", "13800138000", "13800138000") == \
+        scanner._shown("CN_MOBILE", "13800138000", "13800138000")

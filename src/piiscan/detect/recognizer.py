@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -115,18 +116,17 @@ class ValidatedPatternRecognizer(PatternRecognizer):
         self._other_re = re.compile("|".join(map(re.escape, others)), re.IGNORECASE) if others else None
         self._column_names = {_joined(name): name for name in spec.column_names}
         self._header_cache: dict[str, Optional[str]] = {}
-        self._verdicts: dict[str, validators.Verdict] = {}
+        # The validator's verdict, once per distinct value: a ledger repeats its values,
+        # and a verdict depends on the value alone (its metadata is copied into each
+        # detection, never changed).
+        self._verdict = lru_cache(maxsize=50_000)(self._validate)
 
-    def _verdict(self, value: str) -> validators.Verdict:
-        """The validator's verdict, once per distinct value: a ledger repeats its
-        values, and a verdict depends on the value alone (its metadata is copied
-        into each detection, never changed)."""
-        verdict = self._verdicts.get(value)
-        if verdict is None:
-            if len(self._verdicts) > 50_000:
-                self._verdicts.clear()
-            verdict = self._verdicts[value] = self._validate(value)
-        return verdict
+    def __getstate__(self) -> dict:  # a cache of a bound method does not pickle: rebuilt when unpickled
+        return {k: v for k, v in self.__dict__.items() if k != "_verdict"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._verdict = lru_cache(maxsize=50_000)(self._validate)
 
     # -- the core: find, then weigh context ------------------------------------
     def find(self, text: str) -> list[Hit]:

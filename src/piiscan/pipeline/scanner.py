@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -41,12 +42,21 @@ class Scanner:
         self.fingerprint = fingerprinter
         self.policy = policy or default_policy()
         self._masked_names: dict[str, str] = {}
-        self._shown_values: dict[tuple[str, str, str], tuple[str, str]] = {}
+        # a detection's mask and fingerprint, once per distinct value: names, branches
+        # and accounts repeat down a ledger
+        self._shown = lru_cache(maxsize=50_000)(self._mask_and_fingerprint)
         recognizers = detector.analyzer.registry.get_recognizers(detector.language, all_fields=True)
         self._by_entity: dict[str, list[ValidatedPatternRecognizer]] = {}
         for r in recognizers:
             if isinstance(r, ValidatedPatternRecognizer):
                 self._by_entity.setdefault(r.supported_entities[0], []).append(r)
+
+    def __getstate__(self) -> dict:  # a cache of a bound method does not pickle: rebuilt when unpickled
+        return {k: v for k, v in self.__dict__.items() if k != "_shown"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._shown = lru_cache(maxsize=50_000)(self._mask_and_fingerprint)
 
     def header_names(self, header: str, entity_type: str) -> bool:
         """Does a column header name this entity (身份证号 for CN_RESIDENT_ID)?"""
@@ -69,17 +79,8 @@ class Scanner:
     def safe_location(self, location: dict) -> dict:
         return {k: self.masked_text(v) if isinstance(v, str) and v else v for k, v in location.items()}
 
-    def mask_and_fingerprint(self, d: Detection) -> tuple[str, str]:
-        """A detection's mask and fingerprint, once per distinct value: names,
-        branches and accounts repeat down a ledger."""
-        key = (d.entity_type, d.value, d.canonical)
-        shown = self._shown_values.get(key)
-        if shown is None:
-            if len(self._shown_values) > 50_000:
-                self._shown_values.clear()
-            shown = mask(d.entity_type, d.value, self.policy), self.fingerprint(d.entity_type, d.canonical)
-            self._shown_values[key] = shown
-        return shown
+    def _mask_and_fingerprint(self, entity_type: str, value: str, canonical: str) -> tuple[str, str]:
+        return mask(entity_type, value, self.policy), self.fingerprint(entity_type, canonical)
 
     def findings(self, path: str, unit: TextUnit, detections: list[Detection]) -> Iterator[Finding]:
         for d in detections:
@@ -88,7 +89,7 @@ class Scanner:
             metadata = dict(d.metadata)
             if d.context_word:
                 metadata["context_word"] = d.context_word
-            masked, fingerprint = self.mask_and_fingerprint(d)
+            masked, fingerprint = self._shown(d.entity_type, d.value, d.canonical)
             yield Finding(path=path, location=location, start=start, end=end, entity_type=d.entity_type,
                           score=d.score, recognizer=d.recognizer, masked=masked, fingerprint=fingerprint,
                           metadata=metadata, value=d.value)
