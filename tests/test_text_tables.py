@@ -87,3 +87,33 @@ def test_redacting_the_pdf_removes_every_payee_and_keeps_the_rest(tmp_path, monk
                           capture_output=True, text=True, check=True).stdout
     assert [name for name in PAYEES if name in text] == []
     assert text.count("中国工商银行") == len(PAYEES) and "12345.00" in text and "2024-01-10" in text
+
+
+def test_rows_with_empty_cells_stay_in_the_pdf_table(tmp_path, monkeypatch):
+    """A PDF's text layer shows no trace of an empty cell: the row comes a field short
+    and, before, broke the table there, leaving its payee to the model."""
+    rows = [[str(i), name, "中国工商银行" if i % 3 else "", f"{i * 1234.5:.2f}", f"2024-01-{i:02d}"]
+            for i, name in enumerate(PAYEES, start=1)]
+    rows[4][3] = ""  # two empty cells in one row
+    rows[6][1] = "祝 红"  # a two-character name spaced out to align: one field too many
+    path = tmp_path / "付款明细.pdf"
+    _pdf_table(path, ["序号", "受益人", "开户行", "金额", "日期"], rows)
+    found = _findings(tmp_path, monkeypatch, path)
+    names = sorted(f["value"].replace(" ", "") for f in found if f["entity_type"] == "PERSON")
+    assert names == sorted(PAYEES[:6] + ["祝红"] + PAYEES[7:])
+    assert not [f for f in found if f["entity_type"] == "PERSON" and ("银行" in f["value"] or "2024" in f["value"])]
+
+
+def test_a_short_row_goes_to_the_columns_it_looks_like():
+    text = ("序号 姓名 状态 日期\n1 张三 正常 2024-01-01\n2 李四 注销 2024-01-02\n3 王五 2024-01-03\n"
+            "4 赵六 正常 2024-01-04\n5 注销 2024-01-05\n合计 5\n")
+    rows = [[text[c[0]:c[1]] if c else None for c in row] for row in _blocks(text)[0]]
+    assert rows[3] == ["3", "王五", None, "2024-01-03"]
+    assert rows[5] == ["5", None, "注销", "2024-01-05"]
+    assert len(rows) == 6  # the total under the table is not one of its rows
+
+
+def test_a_second_table_right_under_the_first_is_its_own():
+    text = ("序号 姓名 电话 日期\n1 张三 13800138000 2024-01-01\n2 李四 13800138001 2024-01-02\n"
+            "3 王五 13800138002 2024-01-03\n产品 单价 数量\n红富士 5.80 3\n砂糖橘 7.20 5\n白糖 4.50 2\n")
+    assert [len(block[0]) for block in _blocks(text)] == [4, 3]

@@ -23,6 +23,7 @@ from typing import Iterator
 
 from piiscan.core.model import Detection, TextUnit
 from piiscan.detect.engine import Detector
+from piiscan.pipeline.empty_cells import Cell, place_fields
 from piiscan.pipeline.tables import COLUMN_RECOGNIZER, TableStage, merged
 from piiscan.sources.readers.base import header_index
 
@@ -32,6 +33,7 @@ MAX_FIELD = 40  # characters: a longer field is a sentence, not a cell
 QUIET_ROWS = 8  # a column of this many values that column inference does not take for names has none
 _FIELD = re.compile(r"[^ \t\u3000]+")
 _WORDS = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -41,20 +43,67 @@ class TextTables:
     quiet: list[tuple[int, int]] = field(default_factory=list)  # cells of long columns that hold no names
 
 
-def _blocks(text: str) -> list[list[list[tuple[int, int]]]]:
-    """Runs of at least MIN_ROWS consecutive lines with the same number of fields."""
-    blocks, run = [], []
-    for fields in _lines(text):
-        ok = len(fields) >= MIN_FIELDS and all(e - s <= MAX_FIELD for s, e in fields)
-        if ok and run and len(run[-1]) == len(fields):
+def _blocks(text: str) -> list[list[list[Cell]]]:
+    """Tables: runs of lines that split into fields, at least MIN_ROWS of them with
+    the same number N (three or more) of fields. A line with fewer fields between
+    them is a row with empty cells (a PDF's text layer does not show an empty cell):
+    its fields are placed in the columns they look like (piiscan.pipeline.empty_cells)."""
+    blocks, segment = [], []
+    for fields in list(_lines(text)) + [[]]:
+        if len(fields) >= 2 and all(e - s <= MAX_FIELD for s, e in fields):
+            segment.append(fields)
+            continue
+        blocks.extend(_tables_in(text, segment))
+        segment = []
+    return blocks
+
+
+def _tables_in(text: str, lines: list[list[tuple[int, int]]]) -> list[list[list[Cell]]]:
+    """The tables of consecutive lines that each split into two or more fields."""
+    tables, run, width = [], [], 0
+    for fields in lines + [[]]:
+        if run and len(fields) == width + 1:
+            fields = _spaced_name(text, fields)
+        n = len(fields)
+        if run and (n == width or 0 < n < width and not _own_table(lines, fields)):
             run.append(fields)
             continue
-        if len(run) >= MIN_ROWS:
-            blocks.append(run)
-        run = [fields] if ok else []
-    if len(run) >= MIN_ROWS:
-        blocks.append(run)
-    return blocks
+        tables.extend(_table(text, run, width))
+        run, width = ([fields], n) if n >= MIN_FIELDS else ([], 0)
+    return tables
+
+
+def _spaced_name(text: str, fields: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A row one field too many because a two-character name is spaced out to align
+    (苗 明): the one pair of single Chinese characters one space apart is one field."""
+    pairs = [k for k in range(len(fields) - 1) if fields[k][1] - fields[k][0] == 1 == fields[k + 1][1] - fields[k + 1][0]
+             and fields[k + 1][0] - fields[k][1] == 1 and _CJK.match(text, fields[k][0])
+             and _CJK.match(text, fields[k + 1][0])]
+    if len(pairs) != 1:
+        return fields
+    k = pairs[0]
+    return fields[:k] + [(fields[k][0], fields[k + 1][1])] + fields[k + 2:]
+
+
+def _own_table(lines: list[list[tuple[int, int]]], fields: list[tuple[int, int]]) -> bool:
+    """Whether a shorter line starts MIN_ROWS lines of its own width: a second table
+    right under the first, not rows with empty cells."""
+    i = next(k for k, line in enumerate(lines) if line is fields)
+    following = lines[i:i + MIN_ROWS]
+    return len(fields) >= MIN_FIELDS and len(following) == MIN_ROWS and all(len(f) == len(fields) for f in following)
+
+
+def _table(text: str, run: list[list[tuple[int, int]]], width: int) -> list[list[list[Cell]]]:
+    """The run as a table of `width` columns, if MIN_ROWS of its rows are full. After
+    the last full row, only rows one field short follow it (a last row with an empty
+    cell); a shorter line there is more likely a total or a note under the table."""
+    full = [i for i, fields in enumerate(run) if len(fields) == width]
+    if len(full) < MIN_ROWS:
+        return []
+    end = full[-1] + 1
+    while end < len(run) and len(run[end]) >= max(2, width - 1):
+        end += 1
+    return [place_fields(text, run[:end], width)]
 
 
 def _lines(text: str) -> Iterator[list[tuple[int, int]]]:
@@ -107,21 +156,24 @@ def text_tables(unit: TextUnit, detections: list[Detection], detector: Detector)
     if unit.first_line is None or unit.text.count("\n") + unit.text.count("\r") < MIN_ROWS - 1:
         return found
     for number, block in enumerate(_blocks(unit.text)):
-        found.cells.extend(cell for row in block for cell in row)
+        found.cells.extend(cell for row in block for cell in row if cell is not None)
         _infer(unit, number, block, detections, detector, found)
     return found
 
 
 def _infer(unit: TextUnit, number: int, block, detections: list[Detection], detector: Detector,
            found: TextTables) -> None:
-    texts = [[unit.text[s:e] for s, e in row] for row in block]
+    texts = [[unit.text[cell[0]:cell[1]] if cell else "" for cell in row] for row in block]
     header_row = header_index(texts)
     stage = TableStage(detector)
     ordered = sorted(detections, key=lambda d: d.start)
     starts = [d.start for d in ordered]
     cells = []
     for r, row in enumerate(block):
-        for c, (start, end) in enumerate(row):
+        for c, place in enumerate(row):
+            if place is None:
+                continue  # an empty cell
+            start, end = place
             header = texts[header_row][c] if header_row is not None and r > header_row else None
             inside = ordered[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
             own = [_shifted(d, -start) for d in inside if d.end <= end]
@@ -135,7 +187,8 @@ def _infer(unit: TextUnit, number: int, block, detections: list[Detection], dete
     values = len(block) - (header_row + 1 if header_row is not None else 0)
     if values >= QUIET_ROWS:
         first = header_row + 1 if header_row is not None else 0
-        found.quiet.extend(row[c] for row in block[first:] for c in range(len(row)) if c not in names)
+        found.quiet.extend(cell for row in block[first:] for c, cell in enumerate(row)
+                           if c not in names and cell is not None)
 
 
 def has_text_table(unit: TextUnit) -> bool:
