@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict, deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from piiscan.classify.individuals import IdentifierGroups
@@ -24,12 +24,17 @@ _COLUMN_OF_CELL = re.compile(r"([A-Z]+)\d+$")
 
 def record_key(location: dict[str, Any]) -> tuple:
     """The row or paragraph a location belongs to: the location without its column."""
-    where = dict(location)
-    cell = where.pop("cell", None)
-    if cell:
-        where["row"] = int(_ROW_OF_CELL.match(cell).group(1))
-    where.pop("column", None)
-    return tuple(sorted((k, _hashable(v)) for k, v in where.items()))
+    items = []
+    for key, value in location.items():
+        if key == "cell":
+            if not value:
+                continue
+            key, value = "row", int(_ROW_OF_CELL.match(value).group(1))
+        elif key == "column":
+            continue
+        items.append((key, _hashable(value)))
+    items.sort()
+    return tuple(items)
 
 
 def _hashable(value: Any) -> Any:
@@ -46,14 +51,20 @@ def column_key(location: dict[str, Any]) -> Optional[tuple]:
     comment or link is not one of the column's values)."""
     if "part" in location and "cell" in location:
         return None
-    where = dict(location)
-    cell = where.pop("cell", None)
-    if cell:
-        where["column"] = _COLUMN_OF_CELL.match(cell).group(1)
-    elif "column" not in where or "row" not in where:
+    cell = location.get("cell")
+    if not cell and ("column" not in location or "row" not in location):
         return None
-    where.pop("row", None)
-    return tuple(sorted((k, _hashable(v)) for k, v in where.items()))
+    items = []
+    for key, value in location.items():
+        if key == "cell":
+            if not cell:
+                continue
+            key, value = "column", _COLUMN_OF_CELL.match(value).group(1)
+        elif key == "row":
+            continue
+        items.append((key, _hashable(value)))
+    items.sort()
+    return tuple(items)
 
 
 def value_tier(policy: Policy, entity_type: str, metadata: dict[str, Any]) -> Tier:
@@ -70,24 +81,63 @@ def base_tier(policy: Policy, finding: Finding) -> Tier:
     return value_tier(policy, finding.entity_type, finding.metadata)
 
 
-def _policy_reason(policy: Policy, finding: Finding, tier: Tier) -> str:
-    entity = policy.entity(finding.entity_type)
+def _policy_reason(policy: Policy, entity_type: str, tier: Tier) -> str:
+    entity = policy.entity(entity_type)
     label = f"{entity.label_zh} / {entity.label_en}" if entity else "not in the policy: treated as identifying"
     sensitive = ", PIPL-sensitive" if tier.pipl_sensitive else ""
-    return f"policy: {finding.entity_type} ({label}) is JR/T 0171 {tier.jrt0171}, JR/T 0197 level {tier.jrt0197}{sensitive}"
+    return f"policy: {entity_type} ({label}) is JR/T 0171 {tier.jrt0171}, JR/T 0197 level {tier.jrt0197}{sensitive}"
 
 
-def _rule_sets(policy: Policy) -> tuple[frozenset, ...]:
-    rules = policy.rules
-    return (frozenset(rules.names), frozenset(rules.strong_identifiers) | frozenset(rules.names),
-            frozenset(rules.identity_documents_and_accounts), frozenset(rules.authentication),
-            frozenset(rules.accounts))
+class _PolicyFacts:
+    """What classifying a record asks of the policy, looked up once per policy: a
+    ledger classifies millions of findings against the same few entity types."""
+
+    def __init__(self, policy: Policy):
+        rules = policy.rules
+        self.policy = policy
+        self.names = frozenset(rules.names)
+        self.identifying = frozenset(rules.strong_identifiers) | self.names
+        self.documents = frozenset(rules.identity_documents_and_accounts)
+        self.authentication = frozenset(rules.authentication)
+        self.accounts = frozenset(rules.accounts)
+        self.strong = frozenset(rules.strong_identifiers)
+        self.needs_identified = policy.with_fact("needs_identified_record")
+        self._reasons: dict[tuple[str, Tier], list[str]] = {}
+        self._dicts: dict[Tier, dict] = {}
+
+    def reason(self, entity_type: str, tier: Tier) -> str:
+        """The same string object for every finding of a type and tier: pickled once
+        per file on its way to the inventory."""
+        key = (entity_type, tier)
+        reason = self._reasons.get(key)
+        if reason is None:
+            reason = self._reasons[key] = _policy_reason(self.policy, entity_type, tier)
+        return reason
+
+    def as_dict(self, tier: Tier) -> dict:
+        """One dict per tier, shared by the findings (read-only downstream)."""
+        found = self._dicts.get(tier)
+        if found is None:
+            found = self._dicts[tier] = tier.to_dict()
+        return found
 
 
 def classify_record(policy: Policy, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
     """Tiers for the findings of one record, and the record's flags."""
+    classified, _, flags = _classified_record(policy, findings)
+    return classified, flags
+
+
+def facts_of(policy: Policy) -> _PolicyFacts:
+    return policy.derived("classification facts", lambda: _PolicyFacts(policy))
+
+
+def _classified_record(policy: Policy, findings: list[Finding],
+                       facts: Optional[_PolicyFacts] = None) -> tuple[list[Finding], list[Tier], list[str]]:
     rules = policy.rules
-    names, identifying, documents, authentication, accounts = policy.derived("rule sets", lambda: _rule_sets(policy))
+    facts = facts or facts_of(policy)
+    names, identifying, documents = facts.names, facts.identifying, facts.documents
+    authentication, accounts = facts.authentication, facts.accounts
     types = {f.entity_type for f in findings}
     has_name = bool(types & names)
     identified = bool(types & identifying)
@@ -96,13 +146,9 @@ def classify_record(policy: Policy, findings: list[Finding]) -> tuple[list[Findi
     minor = any(f.metadata.get("minor_under_14") for f in findings)
 
     tiers = {id(f): base_tier(policy, f) for f in findings}
-    # The same string object for every finding of a type and tier: computed once, and
-    # pickled once per file on its way to the inventory.
-    reasons = {id(f): [policy.derived(("reason", f.entity_type, tiers[id(f)]),
-                                      lambda f=f: _policy_reason(policy, f, tiers[id(f)]))] for f in findings}
+    reasons = {id(f): [facts.reason(f.entity_type, tiers[id(f)])] for f in findings}
     for f in findings:
-        entity = policy.entity(f.entity_type)
-        if entity and entity.needs_identified_record and not identified:
+        if f.entity_type in facts.needs_identified and not identified:
             tiers[id(f)] = NOT_PI
             reasons[id(f)].append("record: no person identified in the same row or paragraph, so not PI")
     record_tier = NOT_PI
@@ -133,8 +179,15 @@ def classify_record(policy: Policy, findings: list[Finding]) -> tuple[list[Findi
                 tiers[id(f)] = tiers[id(f)] | Tier(pipl_sensitive=True)
                 reasons[id(f)].append(f"record: ID holder under {rules.minor_age}: all of the record's PI "
                                       f"is sensitive (PIPL Art. 28)")
-    classified = [replace(f, tier=tiers[id(f)].to_dict(), explanation=reasons[id(f)]) for f in findings]
-    return classified, flags
+    final = [tiers[id(f)] for f in findings]
+    return [_with_tier(f, facts.as_dict(tier), reasons[id(f)]) for f, tier in zip(findings, final)], final, flags
+
+
+def _with_tier(f: Finding, tier: dict, explanation: list[str]) -> Finding:
+    """The finding with its tier, built directly: dataclasses.replace costs several
+    times more, once per finding."""
+    return Finding(f.path, f.location, f.start, f.end, f.entity_type, f.score, f.recognizer, f.masked,
+                   f.fingerprint, f.metadata, f.value, tier, explanation)
 
 
 @dataclass
@@ -232,6 +285,7 @@ class FileClassifier:
 
     def __init__(self, policy: Policy, header_names: Callable[[str, str], bool], window: int = 32):
         self.policy, self.header_names, self.window = policy, header_names, window
+        self._facts = facts_of(policy)
         self.columns: dict[tuple, ColumnStats] = {}
         self._open: dict[tuple, dict[tuple, _Record]] = {}  # unit key → its records, oldest first
         self._pending: deque[tuple[_Record, int]] = deque()  # found order: (record, index in it)
@@ -300,12 +354,10 @@ class FileClassifier:
             stats.cells_without_header += 1
 
     def _close(self, records: dict[tuple, _Record]) -> None:
-        rules = self.policy.rules
         for record in records.values():
-            classified, flags = classify_record(self.policy, record.findings)
+            classified, tiers, flags = _classified_record(self.policy, record.findings, self._facts)
             record.classified, record.findings = classified, []
             self._flags.update(flags)
-            tiers = [Tier(**f.tier) for f in classified]
             self._records_with_pi += any(t != NOT_PI for t in tiers)
             for f, tier in zip(classified, tiers):
                 self._counts[f.entity_type] += 1
@@ -314,9 +366,9 @@ class FileClassifier:
                 if key is not None:
                     self._hits[key][f.entity_type] += 1
                     self._scores[key][f.entity_type] += f.score
-            nodes = [f.fingerprint for f in classified if f.entity_type in rules.strong_identifiers]
+            nodes = [f.fingerprint for f in classified if f.entity_type in self._facts.strong]
             self._individuals.add_record(nodes or [f.fingerprint for f in classified
-                                                   if f.entity_type in rules.names][:1])
+                                                   if f.entity_type in self._facts.names][:1])
 
     def _ready(self) -> list[Finding]:
         out = []

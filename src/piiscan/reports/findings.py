@@ -80,6 +80,9 @@ def is_personal(finding: Finding) -> bool:
     return tier_is_personal(finding.tier)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps with an option builds one per call
+
+
 class JsonlFindings:
     """One finding per line, written as it comes. A findings format (``piiscan.findings_formats``
     entry point) is a class taking (out, show_values) with write, write_file and close."""
@@ -88,7 +91,7 @@ class JsonlFindings:
         self.out, self.show_values = out, show_values
 
     def write(self, finding: Finding) -> None:
-        self.out.write(json.dumps(finding.to_record(self.show_values), ensure_ascii=False) + "\n")
+        self.out.write(_ENCODER.encode(finding.to_record(self.show_values)) + "\n")
 
     def write_file(self, result: FileResult) -> None:
         pass  # per-file classification: json only
