@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from piiscan.core.fingerprint import Fingerprinter
 from piiscan.classify.individuals import IdentifierGroups
 from piiscan.sources.readers.xlsx import XlsxReader
-from piiscan.pipeline.scanner import Scanner
+from piiscan.pipeline.scanner import BATCH_UNITS, Scanner
 
 
 def _reference_groups(records: list[list[str]]) -> int:
@@ -50,7 +50,7 @@ def test_findings_stream_before_the_file_ends_with_identical_results(rules_detec
     wb = Workbook()
     ws = wb.active
     ws.append(["姓名", "手机", "备注"])
-    for i in range(400):
+    for i in range(2000):
         ws.append(["王芳" if i % 2 else "李娜", f"1380013{8000 + i % 300}", "无"])
     wb.save(path)
     scanner = Scanner(rules_detector, Fingerprinter(b"stream"))
@@ -60,12 +60,14 @@ def test_findings_stream_before_the_file_ends_with_identical_results(rules_detec
 
     def units():
         for unit in XlsxReader().read(path):
-            if unit.location["cell"] == "C401":
+            if unit.location["cell"] == "C2001":
                 seen_at_last_unit.append(len(streamed))
             yield unit
 
     result = scanner.scan_units(str(path), "xlsx", units, streamed.append)
     assert result.findings == [] and streamed == held.findings
-    assert seen_at_last_unit[0] > 700  # nearly all of 800 findings were out before the last row was read
+    # nearly all of 4,000 findings were out before the last row was read: detection holds
+    # one block of units (BATCH_UNITS), classification a few rows
+    assert seen_at_last_unit[0] > 4000 - BATCH_UNITS
     assert result.classification == held.classification
     assert held.classification.distinct_individuals == 300  # phones repeat every 300 rows

@@ -83,16 +83,20 @@ class Scanner:
         return mask(entity_type, value, self.policy), self.fingerprint(entity_type, canonical)
 
     def findings(self, path: str, unit: TextUnit, detections: list[Detection]) -> Iterator[Finding]:
+        cell_location = None  # a one-line unit's findings share its location: masked once
         for d in detections:
-            location, start, end = unit_location(unit, d.start, d.end)
-            location = self.safe_location(location)
-            metadata = dict(d.metadata)
-            if d.context_word:
-                metadata["context_word"] = d.context_word
+            if unit.first_line is None:
+                start, end = d.start, d.end
+                cell_location = cell_location or self.safe_location(unit.location)
+                location = cell_location
+            else:
+                location, start, end = unit_location(unit, d.start, d.end)
+                location = self.safe_location(location)
+            # a detection's metadata is its own copy (Detector._from_hit): shared unless a key is added
+            metadata = d.metadata | {"context_word": d.context_word} if d.context_word else d.metadata
             masked, fingerprint = self._shown(d.entity_type, d.value, d.canonical)
-            yield Finding(path=path, location=location, start=start, end=end, entity_type=d.entity_type,
-                          score=d.score, recognizer=d.recognizer, masked=masked, fingerprint=fingerprint,
-                          metadata=metadata, value=d.value)
+            yield Finding(path, location, start, end, d.entity_type, d.score, d.recognizer, masked, fingerprint,
+                          metadata, d.value)
 
     def scan_file(self, path: Path, emit: Emit | None = None) -> FileResult:
         shown = shown_path(path)
@@ -129,12 +133,12 @@ class Scanner:
         decided: piiscan.pipeline.tables). Only reading is guarded: a failure of
         detection or classification is a bug of ours and propagates (exit 70)."""
         tables = TableStage(self.detector)
-        for unit in _guarded(shown, units, result):
-            found = self.detector.detect(unit.text, header=unit.header)
-            if unit.first_line is not None:  # a PDF page, a text block: its tables too
-                found = with_text_tables(unit, found, self.detector)
-            for ready, detections in tables.feed(unit, found):
-                yield classifier.add(ready, list(self.findings(shown, ready, detections)))
+        for batch in _batches(_guarded(shown, units, result)):
+            for unit, found in zip(batch, self.detector.detect_many([(u.text, u.header) for u in batch])):
+                if unit.first_line is not None:  # a PDF page, a text block: its tables too
+                    found = with_text_tables(unit, found, self.detector)
+                for ready, detections in tables.feed(unit, found):
+                    yield classifier.add(ready, list(self.findings(shown, ready, detections)))
         for ready, detections in tables.finish():  # what a reader's error cut short is classified too
             yield classifier.add(ready, list(self.findings(shown, ready, detections)))
 
@@ -153,6 +157,24 @@ def walk_problem(problem: Problem) -> FileResult:
     """A file or folder the walker does not read, as one source's one-line error."""
     name = shown_path(problem.path)
     return FileResult(name, "walk", error=FileError(name, problem.reason))
+
+
+BATCH_UNITS, BATCH_CHARS = 512, 1 << 18
+
+
+def _batches(units: Iterable[TextUnit]) -> Iterator[list[TextUnit]]:
+    """Units in blocks (detection runs over a block at once: Detector.detect_many), at
+    most BATCH_UNITS of them or about BATCH_CHARS characters: memory stays bounded."""
+    batch: list[TextUnit] = []
+    size = 0
+    for unit in units:
+        batch.append(unit)
+        size += len(unit.text)
+        if len(batch) >= BATCH_UNITS or size >= BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _guarded(shown: str, units: Callable[[], Iterable[TextUnit]], result: FileResult) -> Iterator[TextUnit]:
