@@ -5,6 +5,8 @@ JSON columns already encoded, never a raw value."""
 from __future__ import annotations
 
 import json
+
+import orjson
 from typing import Optional
 
 FINDING_COLUMNS = ("seq", "location", "start", "end", "entity_type", "score", "recognizer", "jrt0171", "jrt0197",
@@ -54,7 +56,10 @@ class RepeatedJson:
         return text
 
 
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+def _JSON(value) -> str:  # noqa: N802 - compact JSON, as json.JSONEncoder(separators=(",", ":")) writes it
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 _ENCODE = {column: RepeatedJson() for column in JSON_COLUMNS}  # per worker process, across files
 
 
