@@ -16,7 +16,6 @@ its lemma enhancer is super-linear. The Detector
 
 from __future__ import annotations
 
-import bisect
 import re
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -27,6 +26,7 @@ from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from piiscan.core.model import Detection
+from piiscan.detect.block_gates import Block, BlockGates
 from piiscan.detect.ner.tagging import TaggerEntities, numpy_ops, plausible_ner_span, whole_words, worth_reading
 from piiscan.core.normalize import to_halfwidth
 from piiscan.detect.recognizer import Hit, ValidatedPatternRecognizer, load_recognizers
@@ -107,26 +107,6 @@ def ner_mode(ner: bool | str) -> str:
     if ner not in NER_MODES:
         raise ValueError(f"--ner must be one of {', '.join(NER_MODES)}, not {ner!r}")
     return ner
-
-
-_SEPARATOR = "\x00"  # between the texts of a block: no prefilter matches it
-
-
-def _units_matching(prefilter: re.Pattern, joined: str, starts: list[int], texts: list[str]) -> set[int]:
-    """Indices of the texts (joined by _SEPARATOR at `starts`) where `prefilter` matches.
-    A match across a separator (a user's prefilter that can match it) is checked again
-    text by text, so that the answer is the one prefilter.search would give each."""
-    found: set[int] = set()
-    for match in prefilter.finditer(joined):
-        first = bisect.bisect_right(starts, match.start()) - 1
-        last = bisect.bisect_right(starts, max(match.start(), match.end() - 1)) - 1
-        if first == last and _SEPARATOR not in match.group():
-            found.add(first)
-            continue
-        for k in range(first, last + 1):
-            if k not in found and prefilter.search(to_halfwidth(texts[k])):
-                found.add(k)
-    return found
 
 
 def windows(text: str, size: int, margin: int) -> Iterator[tuple[int, int, int, int]]:
@@ -210,6 +190,7 @@ class Detector:
         recognizers = [r for r in self.analyzer.registry.get_recognizers(language, all_fields=True)
                        if wanted is None or wanted & set(r.supported_entities)]
         self._patterns = [r for r in recognizers if isinstance(r, ValidatedPatternRecognizer)]
+        self._gates = BlockGates(self._patterns)
         self._rank = priorities(self.analyzer.registry.get_recognizers(language, all_fields=True))
         # One search says whether any prefilter can match: most cells of a ledger (a
         # sequence number, 正常) need none of the recognizers, and one search costs
@@ -286,21 +267,13 @@ class Detector:
                 short.append(i)
         if not short:
             return results
-        joined = to_halfwidth(_SEPARATOR.join(items[i][0] for i in short))
-        starts, position = [], 0
-        for i in short:
-            starts.append(position)
-            position += len(items[i][0]) + 1
-        texts = [items[i][0] for i in short]
-        gated: list[list[ValidatedPatternRecognizer]] = [[] for _ in short]
-        for recognizer in self._patterns:  # in their order, as detect() runs them
-            for k in _units_matching(recognizer.prefilter, joined, starts, texts):
-                gated[k].append(recognizer)
+        block = Block([items[i][0] for i in short])
+        gated = self._gates.gated(block)
         for k, i in enumerate(short):
             text, header = items[i]
             if not (gated[k] or header or self._nlp):
                 continue  # no recognizer to run: most cells of a ledger
-            chunk = joined[starts[k]:starts[k] + len(text)]
+            chunk = block.text(k)
             context = [to_halfwidth(header)] if header else None
             patterns = gated[k]
             under = self._run_under(context[0]) if context else None
