@@ -16,7 +16,7 @@ import threading
 from ctypes import c_double, c_float, c_int, c_size_t, c_uint, c_void_p
 
 import pypdfium2 as pdfium
-import pypdfium2_raw.bindings as bindings
+import pypdfium2.raw as raw
 from pdfminer.fontmetrics import FONT_METRICS
 
 # PDFium must not be called from two threads at once, not even on two documents
@@ -27,12 +27,11 @@ EPSILON = 0.01
 
 
 def _function(name: str, restype, *argtypes):
-    """A PDFium function with plain int handles: a prototype of our own (a fresh
-    function object), cheaper per call than pypdfium2's typed pointers, which stay
-    as they are for everything else."""
-    function = bindings._libs["pdfium"][name]
-    function.restype, function.argtypes = restype, argtypes
-    return function
+    """A PDFium function called with plain int handles: a prototype of our own at the
+    address of pypdfium2's, cheaper per call than its typed pointers (which stay as
+    they are for everything else)."""
+    address = ctypes.cast(getattr(raw, name), c_void_p).value
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
 
 
 _P = c_void_p
@@ -163,7 +162,7 @@ def page_chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[dict]
     """The page's characters in content-stream order; PDFium's generated spaces and
     line breaks are left out (pdfplumber infers its own from the gaps), the letters
     PDFium splits a ligature into (ﬁ: f, i at one origin) are one character again."""
-    rotation = ROTATIONS[pdfium.raw.FPDFPage_GetRotation(page.raw) % 4]
+    rotation = ROTATIONS[raw.FPDFPage_GetRotation(page.raw) % 4]
     ra, rb, rc, rd = rotation
     left, bottom, right, top = page.get_bbox()
     # pdfplumber's top is measured down from the top of the page as displayed
