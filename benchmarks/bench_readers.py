@@ -1,14 +1,19 @@
 """Big inputs stream: a 1,000,000-row xlsx roster and a 2 GB CSV ledger scanned
-with flat memory.
+with flat memory; a multi-page PDF statement read by PDFium against pdfplumber.
 
     nice python benchmarks/bench_readers.py [--dir /tmp/piiscan-bench-readers] [--rows 1000000]
-                                            [--csv-gb 2] [--quick] [--ner] [--max-seconds S] [--only xlsx|csv]
+                                            [--csv-gb 2] [--pdf-pages 500] [--quick] [--ner]
+                                            [--max-seconds S] [--only xlsx|csv|pdf]
 
 Generates the files (once; kept in --dir, never in the repository), then runs
 each in its own process twice: `piiscan scan FILE` (rules only unless --ner;
 findings streamed to /dev/null) and, as the baseline, extraction only (the same
-reader, no detection). Prints wall time, MB/s, rows/s, findings and the peak
-resident memory of each child (ru_maxrss from wait4), and the ratio full/extraction.
+reader, no detection). Prints wall time, CPU seconds (user + system, from wait4:
+the steadier figure on a shared machine), MB/s, rows/s, findings and the peak
+resident memory of each child (ru_maxrss), and the ratio full/extraction. The PDF
+(a bank statement, 36 customers a page in STSong-Light) is also read by pdfplumber's
+extract_text, page by page as the reader did before it took PDFium's characters:
+the rows/s column is then pages per second, and pages per CPU second are printed.
 
 The roster has one person per row (name, ID, mobile, card, address, balance): a
 million people, three million identifiers for the distinct-individuals count. The
@@ -104,6 +109,34 @@ def make_csv(path: Path, gigabytes: float, seed: int = 3) -> int:
     return rows
 
 
+def make_pdf(path: Path, pages: int) -> None:
+    """A bank statement: a title line and 36 customers a page at fixed column positions."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    for page in range(pages):
+        c.setFont("STSong-Light", 10)
+        c.drawString(50, 800, f"客户对账单 第{page + 1}页 Statement page {page + 1}")
+        for row in range(36):
+            name, resident_id, mobile, card, address = person(page * 36 + row)
+            for x, value in ((50, name), (100, resident_id), (210, mobile), (280, card), (390, address[:14])):
+                c.drawString(x, 770 - 20 * row, value)
+        c.showPage()
+    c.save()
+
+
+PDFPLUMBER = """
+import sys
+import pdfplumber
+with pdfplumber.open(sys.argv[1]) as pdf:
+    for page in pdf.pages:
+        page.extract_text()
+        page.close()
+"""
+
 EXTRACT = """
 import sys
 from pathlib import Path
@@ -124,9 +157,9 @@ def _proc(pid: int, name: str, field: str) -> int:
     return 0
 
 
-def run_child(args: list[str], label: str, max_seconds: float, size: int) -> tuple[float, float, str, float]:
+def run_child(args: list[str], label: str, max_seconds: float, size: int) -> tuple[float, float, str, float, float]:
     """Wall seconds, peak RSS in MB (wait4's ru_maxrss of that child alone), its standard
-    error, and the share of the file it read (1.0 unless stopped at max_seconds: then
+    error, the share of the file it read and its CPU seconds (1.0 unless stopped at max_seconds: then
     the bytes it had read, from /proc, of `size`; its own modules count too, so the share is
     a little high). Every minute a progress line — bytes read and
     peak RSS so far — shows memory staying flat while the file goes by."""
@@ -154,23 +187,28 @@ def run_child(args: list[str], label: str, max_seconds: float, size: int) -> tup
     if stopped_at is None and child.returncode not in (0, 1):  # piiscan exits 1 when it finds PI
         raise SystemExit(f"{' '.join(args)} failed ({child.returncode}): {stderr[-2000:]}")
     share = 1.0 if stopped_at is None else min(1.0, stopped_at / size)
-    return elapsed, usage.ru_maxrss / 1024, stderr, share
+    return elapsed, usage.ru_maxrss / 1024, stderr, share, usage.ru_utime + usage.ru_stime
 
 
-def bench(label: str, path: Path, rows: int, ner: bool, max_seconds: float) -> None:
+def bench(label: str, path: Path, rows: int, ner: bool, max_seconds: float, baseline: str = "") -> None:
+    """baseline: a script reading the same file another way (pdfplumber for the PDF)."""
     size_mb = path.stat().st_size / 1e6
     piiscan = str(Path(sys.executable).with_name("piiscan"))
     scan = [piiscan, "scan", str(path), "--out", os.devnull] + ([] if ner else ["--no-ner"])
     size = path.stat().st_size
     extract = run_child([sys.executable, "-c", EXTRACT, str(path)], f"{label} extraction", max_seconds, size)
     full = run_child(scan, f"{label} scan", max_seconds, size)
+    runs = [("scan (detect+classify)", full), ("extraction only", extract)]
+    if baseline:
+        runs.append(("pdfplumber extract_text", run_child([sys.executable, "-c", baseline, str(path)],
+                                                          f"{label} pdfplumber", max_seconds, size)))
     findings = re.search(r"   findings: (\d+)", full[2])  # not "with findings: 1"
     print(f"\n{label}: {path.name}, {size_mb:,.0f} MB, {rows:,} rows")
-    print(f"  {'':<22}{'seconds':>9}{'MB/s':>9}{'rows/s':>11}{'peak RSS MB':>13}  read")
-    for name, (seconds, rss, _, share) in (("scan (detect+classify)", full), ("extraction only", extract)):
+    print(f"  {'':<24}{'seconds':>9}{'CPU s':>8}{'MB/s':>9}{'rows/s':>11}{'rows/CPU s':>12}{'peak RSS MB':>13}  read")
+    for name, (seconds, rss, _, share, cpu) in runs:
         note = "all" if share == 1.0 else f"{share:.0%}, stopped at --max-seconds"
-        print(f"  {name:<22}{seconds:>9.1f}{size_mb * share / seconds:>9.2f}{rows * share / seconds:>11,.0f}"
-              f"{rss:>13.0f}  {note}")
+        print(f"  {name:<24}{seconds:>9.1f}{cpu:>8.1f}{size_mb * share / seconds:>9.2f}{rows * share / seconds:>11,.0f}"
+              f"{rows * share / cpu:>12,.0f}{rss:>13.0f}  {note}")
     speed = (full[3] / full[0]) / (extract[3] / extract[0])
     print(f"  findings: {int(findings.group(1)):,}" if findings else "  findings: (scan stopped)", end="   ")
     print(f"scan speed is {speed:.2f} of extraction speed (1/{1 / speed:.1f})")
@@ -181,31 +219,38 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/piiscan-bench-readers"))
     parser.add_argument("--rows", type=int, default=1_000_000, help="xlsx rows")
     parser.add_argument("--csv-gb", type=float, default=2.0, help="CSV size in GiB")
-    parser.add_argument("--quick", action="store_true", help="20,000 rows and a 20 MB CSV")
+    parser.add_argument("--pdf-pages", type=int, default=500, help="pages of the PDF statement")
+    parser.add_argument("--quick", action="store_true", help="20,000 rows, a 20 MB CSV and 50 PDF pages")
     parser.add_argument("--ner", action="store_true", help="run the NER model too (slow on addresses)")
     parser.add_argument("--max-seconds", type=float, default=float("inf"),
                         help="stop a child after this long and report the share of the file it read")
-    parser.add_argument("--only", choices=("xlsx", "csv"), help="one of the two files")
+    parser.add_argument("--only", choices=("xlsx", "csv", "pdf"), help="one of the three files")
     args = parser.parse_args()
     if args.quick:
-        args.rows, args.csv_gb = 20_000, 0.02
+        args.rows, args.csv_gb, args.pdf_pages = 20_000, 0.02, 50
     args.dir.mkdir(parents=True, exist_ok=True)
     xlsx = args.dir / f"roster-{args.rows}.xlsx"
     csv_path = args.dir / f"ledger-{args.csv_gb:g}GiB.csv"
     csv_rows_file = csv_path.with_suffix(".rows")
-    if not xlsx.exists() and args.only != "csv":
+    pdf = args.dir / f"statement-{args.pdf_pages}p.pdf"
+    if not xlsx.exists() and args.only in (None, "xlsx"):
         started = time.perf_counter()
         make_xlsx(xlsx.with_suffix(".tmp.xlsx"), args.rows)
         xlsx.with_suffix(".tmp.xlsx").rename(xlsx)
         print(f"generated {xlsx} in {time.perf_counter() - started:.0f} s")
-    if not csv_rows_file.exists() and args.only != "xlsx":
+    if not pdf.exists() and args.only in (None, "pdf"):
+        make_pdf(pdf.with_suffix(".tmp.pdf"), args.pdf_pages)
+        pdf.with_suffix(".tmp.pdf").rename(pdf)
+    if not csv_rows_file.exists() and args.only in (None, "csv"):
         started = time.perf_counter()
         csv_rows_file.write_text(str(make_csv(csv_path, args.csv_gb)))
         print(f"generated {csv_path} in {time.perf_counter() - started:.0f} s")
-    if args.only != "csv":
+    if args.only in (None, "xlsx"):
         bench("xlsx roster", xlsx, args.rows, args.ner, args.max_seconds)
-    if args.only != "xlsx":
+    if args.only in (None, "csv"):
         bench("CSV ledger", csv_path, int(csv_rows_file.read_text()), args.ner, args.max_seconds)
+    if args.only in (None, "pdf"):
+        bench("PDF statement (rows = pages)", pdf, args.pdf_pages, args.ner, args.max_seconds, PDFPLUMBER)
 
 
 if __name__ == "__main__":

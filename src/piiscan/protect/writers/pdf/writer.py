@@ -113,7 +113,7 @@ class PdfRedactionWriter:
         return notes
 
     def units(self, path: Path) -> Iterator[TextUnit]:
-        """Text by two independent extractors, pdfplumber (pdfminer) and pypdf, annotations
+        """Text by two independent extractors, the PDF reader (PDFium) and pypdf, annotations
         (form field values, notes, links) and the metadata."""
         try:
             yield from PdfTextReader(ocr=False).read(path)  # scanned pages stay `unchecked`, as in write
