@@ -5,6 +5,7 @@ column, reports and redaction all ask here, so they cannot disagree."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping, Union
 
 # JR/T 0171-2020 categories, least to most sensitive (C3: authentication data)
@@ -42,11 +43,15 @@ class Tier:
 
     def __or__(self, other: "Tier") -> "Tier":
         """The stricter of two tiers, field by field (就高从严)."""
-        return Tier(max(self.jrt0171, other.jrt0171, key=rank), max(self.jrt0197, other.jrt0197),
-                    self.pipl_sensitive or other.pipl_sensitive)
+        return _stricter(self, other)
 
     def to_dict(self) -> dict[str, Any]:
         return {"jrt0171": self.jrt0171, "jrt0197": self.jrt0197, "pipl_sensitive": self.pipl_sensitive}
+
+
+@lru_cache(maxsize=1024)  # a handful of tiers, combined once per finding
+def _stricter(a: Tier, b: Tier) -> Tier:
+    return Tier(max(a.jrt0171, b.jrt0171, key=rank), max(a.jrt0197, b.jrt0197), a.pipl_sensitive or b.pipl_sensitive)
 
 
 NOT_PI = Tier()

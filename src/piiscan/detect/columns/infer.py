@@ -12,6 +12,7 @@ names on their own (a column mixing people and companies)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -150,7 +151,8 @@ def split_list(value: str) -> list[tuple[int, int, str]]:
     return parts
 
 
-def names_in(value: str, mode: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=65536)  # a column repeats its values; the spans depend on the value and mode alone
+def names_in(value: str, mode: str) -> tuple[tuple[int, int], ...]:
     """Spans of the names a PERSON column's value holds: the whole value, or each
     part of a list."""
     spans = []
@@ -158,7 +160,7 @@ def names_in(value: str, mode: str) -> list[tuple[int, int]]:
         name = without_annotation(part)  # 王芳（经理）: the name, not its note
         if _is_name(name, mode):
             spans.append((start, start + len(name)))
-    return spans
+    return tuple(spans)
 
 
 def _is_name(text: str, mode: str) -> bool:

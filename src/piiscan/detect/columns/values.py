@@ -6,7 +6,7 @@ whole column."""
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache, cache
 from importlib.resources import files
 
 from piiscan.detect.validators.names import NAME_DOTS, is_cjk, surname_of
@@ -85,6 +85,7 @@ def is_place(value: str) -> bool:
     return len(text) >= 2 and text.endswith(PLACE_ENDINGS)
 
 
+@lru_cache(maxsize=65536)  # a roster repeats its names; the score depends on the value alone
 def chinese_name_score(value: str) -> float:
     """0..1: how much a value reads as a Chinese person's name on its own. A known
     surname (compound ones too) and given-name characters that are common in names
