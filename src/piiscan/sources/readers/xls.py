@@ -3,16 +3,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar, Iterator
 
-import xlrd
+from python_calamine import CalamineError, CalamineWorkbook
 
 from piiscan.core.model import TextUnit
 from piiscan.sources.readers.base import OLE_SIGNATURE, ReaderError
-from piiscan.sources.readers.xlsx import cell_text, sheet_units
+from piiscan.sources.readers.xlsx import calamine_rows, sheet_units
 
 
 class XlsReader:
-    """Legacy Excel 97-2003 workbooks (xlrd): every sheet, hidden ones included,
-    with the same cell addresses and header context as the xlsx reader."""
+    """Legacy Excel 97-2003 workbooks, read by calamine (Rust; xlrd, which the writer
+    still edits with, reads about ten times slower): every sheet, hidden ones
+    included, with the same cell addresses and header context as the xlsx reader."""
 
     name: ClassVar[str] = "xls"
     suffixes: ClassVar[tuple[str, ...]] = (".xls",)
@@ -26,26 +27,21 @@ class XlsReader:
     def read(self, path: Path) -> Iterator[TextUnit]:
         self.check(path)
         try:
-            book = xlrd.open_workbook(str(path), on_demand=True)
-        except xlrd.biffh.XLRDError as e:
-            reason = "encrypted (password-protected) workbook" if "encrypt" in str(e).lower() else "corrupt workbook"
-            raise ReaderError(reason) from None
+            book = CalamineWorkbook.from_path(str(path))
+            names = book.sheet_names
+        except CalamineError as e:
+            raise ReaderError(_reason(e)) from None
         try:
-            for sheet in book.sheets():
-                yield from self._sheet(book, sheet)
+            for name in names:
+                try:
+                    sheet = book.get_sheet_by_name(name)
+                except CalamineError as e:
+                    raise ReaderError(_reason(e)) from None
+                yield from sheet_units(name, calamine_rows(sheet))
         finally:
-            book.release_resources()
+            book.close()
 
-    @staticmethod
-    def _sheet(book, sheet) -> Iterator[TextUnit]:
-        rows = ((r + 1, [XlsReader._text(book, sheet.cell(r, c)) or "" for c in range(sheet.ncols)])
-                for r in range(sheet.nrows))
-        yield from sheet_units(sheet.name, rows)
 
-    @staticmethod
-    def _text(book, cell) -> str | None:
-        if cell.ctype == xlrd.XL_CELL_TEXT:
-            return cell.value
-        if cell.ctype == xlrd.XL_CELL_NUMBER:
-            return cell_text(cell.value)  # a phone typed as a number
-        return None
+def _reason(error: CalamineError) -> str:
+    return "encrypted (password-protected) workbook" if "passw" in str(error).lower() or "encrypt" in str(
+        error).lower() else f"corrupt workbook: {type(error).__name__}"

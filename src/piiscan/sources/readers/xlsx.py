@@ -33,7 +33,7 @@ def cell_text(value) -> str | None:
     return None
 
 
-def _rows(sheet) -> Iterator[tuple[int, list[str]]]:
+def calamine_rows(sheet) -> Iterator[tuple[int, list[str]]]:
     """(row number, cell texts from column A) of a calamine sheet. Its rows come from
     the first row of the sheet, its columns from the first used column."""
     if not sheet.height or not sheet.width:
@@ -107,7 +107,7 @@ class XlsxReader:
                     book = CalamineWorkbook.from_path(str(path))
                 except CalamineError as e:
                     raise ReaderError(f"corrupt workbook: {type(e).__name__}") from None
-            yield from sheet_units(sheet.title, _rows(book.get_sheet_by_name(sheet.title)))
+            yield from sheet_units(sheet.title, calamine_rows(book.get_sheet_by_name(sheet.title)))
 
     @staticmethod
     def _streamed(sheet) -> Iterator[TextUnit]:
