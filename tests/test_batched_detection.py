@@ -13,6 +13,7 @@ import pytest
 
 from piiscan.core.resources import recognizers_dir
 from piiscan.detect.engine import Detector, build_analyzer
+from piiscan.pipeline.scanner import Scanner
 from tests.test_user_recognizers import EMPLOYEE
 
 VALUES = ["11010519491231002X", "110105194912310021", "13800138000", "+86 138-0013-8000", "6222021234567890128",
@@ -63,3 +64,42 @@ def test_a_value_at_a_join_is_not_seen_by_its_neighbour(rules_detector):
     """Two cells side by side read as one text would make an ID of their digits."""
     assert rules_detector.detect_many([("110105", None), ("19491231002X", None)]) == [[], []]
     assert rules_detector.detect("11010519491231002X")
+
+
+def test_a_scan_in_blocks_equals_a_scan_unit_by_unit(rules_detector, tmp_path, monkeypatch):
+    """The whole scan (tables, text tables, records, classification) over blocks of
+    units gives the findings and classifications of a scan that detects one unit at
+    a time with detect()."""
+    import csv
+    import json
+
+    from openpyxl import Workbook
+
+    from piiscan.core.fingerprint import Fingerprinter
+    from piiscan.pipeline import scanner as scanning
+
+    rng = random.Random(7)
+    printable = [v for v in VALUES + DECOYS if "\x00" not in v]  # a worksheet holds no control character
+    rows = [[str(i), rng.choice(["张伟", "王芳", "Na Zhao", "中国工商银行"]), rng.choice(printable)]
+            for i in range(1500)]
+    with (tmp_path / "roster.csv").open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["序号", "受益人", "号码"]] + rows)
+    book = Workbook()
+    for row in [["客户", "证件", "备注"]] + rows:
+        book.active.append(row)
+    book.save(tmp_path / "roster.xlsx")
+    (tmp_path / "notes.txt").write_text("\n".join(" ".join(row) for row in rows[:300]) + "\n甲方王芳，身份证号"
+                                        "11010519491231002X。\n" * 20, encoding="utf-8")
+    (tmp_path / "records.json").write_text(json.dumps([dict(zip(["id", "name", "no"], row)) for row in rows[:400]],
+                                                      ensure_ascii=False), encoding="utf-8")
+    scanner = Scanner(rules_detector, Fingerprinter(b"blocks"))
+
+    def scan_all():
+        return [(r.findings, r.classification, r.error) for r in map(scanner.scan_file, sorted(tmp_path.iterdir()))]
+
+    in_blocks = scan_all()
+    monkeypatch.setattr(scanning, "BATCH_UNITS", 1)
+    monkeypatch.setattr(rules_detector, "detect_many", lambda items: [rules_detector.detect(*item) for item in items])
+    one_by_one = scan_all()
+    assert sum(len(findings) for findings, _, _ in in_blocks) > 1500
+    assert in_blocks == one_by_one
