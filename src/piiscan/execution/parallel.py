@@ -2,12 +2,14 @@
 Dask distributed cluster, behind one interface: `run(tasks, settings, ...)` yields
 (task, result) as files finish, in any order.
 
-A result is a plain dict with no raw value (see `scan_one`): masked previews and
-fingerprints leave the worker, the values never do.
+A result is a plain dict with no raw value (see `scan_one`, the inventory's unit of
+work; a local pool takes another as `work`, see piiscan.reports.spool): masked
+previews and fingerprints leave the worker, the values never do.
 
 Local workers get a memory limit (RLIMIT_AS) and a per-file time limit: a worker
 past the limit is killed and replaced, its file recorded as an error, and the
-rest of its chunk handed out again.
+rest of its chunk handed out again. An exception of our own code in a worker is
+a bug, not a file's error: the coordinator raises WorkerBug.
 """
 
 from __future__ import annotations
@@ -29,7 +31,30 @@ _SCANNER = None
 _SCANNER_KEY = None
 
 
-def _scanner(settings: dict):
+class WorkerBug(RuntimeError):
+    """Our own code failed in a worker: raised in the coordinator (exit 70), its
+    cause the worker's traceback, without the message (it may quote data)."""
+
+
+class _RemoteTraceback(Exception):
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def _bug(error: Exception) -> dict:
+    import traceback
+
+    from piiscan.core.errors import safe_reason
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    return {"status": "bug", "error": safe_reason(error),
+            "traceback": f"\nTraceback in the worker (most recent call last):\n{frames}{type(error).__name__}"}
+
+
+def _raise_bug(result: dict) -> None:
+    raise WorkerBug(f"in a worker process: {result['error']}") from _RemoteTraceback(result["traceback"])
+
+
+def worker_scanner(settings: dict):
     """One Scanner per worker process, built on first use (~1 s)."""
     global _SCANNER, _SCANNER_KEY
     key = repr(sorted((k, v) for k, v in settings.items() if k != "key"))
@@ -63,7 +88,7 @@ def scan_one(task: dict, settings: dict) -> dict:
 
     rows = settings.get("sample_rows") or 1000
     if "url" in task:
-        return result_record(databases.scan_task(_scanner(settings), task, rows), None, 0)
+        return result_record(databases.scan_task(worker_scanner(settings), task, rows), None, 0)
     path = task["path"]
     try:
         digest = file_hash(path)
@@ -81,7 +106,7 @@ def scan_one(task: dict, settings: dict) -> dict:
             except Exception as e:
                 return {"status": "error", "error": safe_reason(e), "bytes": task.get("size", 0)}
         return {"status": "ok" if reader else "unsupported", "content_hash": digest, "bytes": task.get("size", 0)}
-    result = databases.scan_path(_scanner(settings), Path(path), rows)
+    result = databases.scan_path(worker_scanner(settings), Path(path), rows)
     if not result.reader:
         return {"status": "unsupported", "reader": None, "error": result.error.reason if result.error else None,
                 "content_hash": digest, "read": False}
@@ -139,7 +164,7 @@ def _cost(task: dict) -> int:
 # its core idle. Not a Queue: Queue.put starts its feeder thread lazily, and under a
 # tight RLIMIT_AS that thread cannot start and put() waits forever; this sender
 # starts before the limit is set.
-def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordinator: int = 0) -> None:
+def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordinator: int = 0, work=scan_one) -> None:
     outgoing: queue.SimpleQueue = queue.SimpleQueue()
     sender = threading.Thread(target=_send_all, args=(outgoing, outbox), daemon=True)
     sender.start()
@@ -151,9 +176,11 @@ def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordina
     if not settings.get("extract_only"):
         # Built before the first file, so the per-file time limit counts file time only.
         try:
-            _scanner(settings)
+            worker_scanner(settings)
         except MemoryError:
             pass  # the first file reports it
+        except Exception as e:  # each file would fail the same way, each worker after it: stop the scan
+            outgoing.put(_bug(e))
     outgoing.put(READY)
     while True:
         chunk = inbox.get()
@@ -163,9 +190,11 @@ def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordina
             return
         for task in chunk:
             try:
-                result = scan_one(task, settings)
+                result = work(task, settings)
             except MemoryError:
                 result = {"status": "error", "error": "memory limit exceeded", "bytes": 0}
+            except Exception as e:  # a reader's failure is the result's error: anything else is ours
+                result = _bug(e)
             outgoing.put(result)
 
 
@@ -215,10 +244,11 @@ def _send_all(outgoing: queue.SimpleQueue, outbox) -> None:
 
 
 class _Slot:
-    def __init__(self, ctx, settings, memory_limit):
+    def __init__(self, ctx, settings, memory_limit, work=scan_one):
         self.inbox = ctx.Queue()
         self.results, outbox = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_worker, args=(self.inbox, outbox, settings, memory_limit, os.getpid()),
+        self.work = work
+        self.proc = ctx.Process(target=_worker, args=(self.inbox, outbox, settings, memory_limit, os.getpid(), work),
                                 daemon=True)
         self.proc.start()
         outbox.close()  # the worker holds the only write end: EOF when it dies
@@ -283,18 +313,19 @@ def _replace(slot: _Slot, dead: bool, ctx, settings: dict, memory_limit: Optiona
     if slot.chunk:
         pending.append(slot.chunk)
     slot.results.close()
-    return _Slot(ctx, settings, memory_limit), reason
+    return _Slot(ctx, settings, memory_limit, slot.work), reason
 
 
 def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 600.0,
-              memory_limit: Optional[int] = None, chunk_size: int = 8) -> Iterator[tuple[dict, dict]]:
+              memory_limit: Optional[int] = None, chunk_size: int = 8, work=scan_one) -> Iterator[tuple[dict, dict]]:
+    """`work(task, settings)`, a module-level function, runs in the workers for each task."""
     if not tasks:
         return
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["piiscan.pipeline.scanner", "piiscan.detect.engine"])
     pending = chunks(tasks, chunk_size)
     pending.reverse()
-    slots = [_Slot(ctx, settings, memory_limit) for _ in range(max(1, min(jobs, len(pending))))]
+    slots = [_Slot(ctx, settings, memory_limit, work) for _ in range(max(1, min(jobs, len(pending))))]
     startup = 120.0  # until a worker is READY: building the analyzer takes a while on a busy machine
     first = {s.proc.pid: True for s in slots}
 
@@ -310,6 +341,8 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
                 for result in results:
                     if result == READY:
                         first[slot.proc.pid] = False
+                    elif result.get("status") == "bug":
+                        _raise_bug(result)
                     else:
                         answers.append((slot.answered(), result))
                 if results:
