@@ -51,17 +51,20 @@ def scan(
     """Scan files, folders and databases; print a summary and write one finding per line."""
     use_recognizers(recognizers)
     ner = resolve_ner(ner_choice, no_ner)
-    from piiscan.pipeline.databases import split_targets
-    from piiscan.sources.readers import ReaderError
+    from piiscan.sources.readers import ReaderError, is_url
 
     try:
-        paths, urls = split_targets(paths)
+        if any(is_url(p) for p in paths):  # the database readers (and the detector) load for a URL only:
+            from piiscan.pipeline.databases import split_targets  # with --jobs, the workers load them
+            paths, urls = split_targets(paths)
+        else:
+            paths, urls = [Path(p) for p in paths], []
     except ReaderError as e:
         raise UsageError(str(e)) from None
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    wanted = parse_entities(entities, known_entities())  # the same check for both kinds of scan
+    wanted = parse_entities(entities, known_entities()) if entities else None  # both kinds of scan check them
     max_size, memory = _sizes(max_file_size, memory_limit)
     if inventory:
         raise typer.Exit(_inventory_scan(inventory, paths, incremental, verify_hash, jobs, scheduler, include, exclude,
@@ -148,13 +151,13 @@ def _in_workers(paths, urls, rules, settings, workers, scanner, writer, stream, 
     """The files read by worker processes, their results in walk order, then the database
     URLs, sampled in this process: the URLs, passwords and all, stay here (a table's
     sample is a query and 1,000 rows, not worth a worker)."""
-    from piiscan.pipeline.databases import scan_targets
     from piiscan.reports.spool import Output, scan_in_workers
 
     jobs, time_limit, memory_limit = workers
     yield from scan_in_workers(paths, rules, settings, jobs, {"time_limit": time_limit, "memory_limit": memory_limit},
                                Output(writer, stream, summary))
     if urls:
+        from piiscan.pipeline.databases import scan_targets  # not before: this process needs no detector for files
         yield from scan_targets(scanner, [], urls, settings["sample_rows"], emit)
 
 

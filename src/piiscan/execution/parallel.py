@@ -24,34 +24,11 @@ from multiprocessing.connection import wait
 from multiprocessing.reduction import ForkingPickler as _ForkingPickler
 from pathlib import Path
 
-from piiscan.execution.records import result_record
+from piiscan.execution.records import WorkerBug, bug_record, raise_bug, result_record  # noqa: F401 (WorkerBug: raised here)
 from typing import Any, Iterator, Optional
 
 _SCANNER = None
 _SCANNER_KEY = None
-
-
-class WorkerBug(RuntimeError):
-    """Our own code failed in a worker: raised in the coordinator (exit 70), its
-    cause the worker's traceback, without the message (it may quote data)."""
-
-
-class _RemoteTraceback(Exception):
-    def __str__(self) -> str:
-        return self.args[0]
-
-
-def _bug(error: Exception) -> dict:
-    import traceback
-
-    from piiscan.core.errors import safe_reason
-    frames = "".join(traceback.format_tb(error.__traceback__))
-    return {"status": "bug", "error": safe_reason(error),
-            "traceback": f"\nTraceback in the worker (most recent call last):\n{frames}{type(error).__name__}"}
-
-
-def _raise_bug(result: dict) -> None:
-    raise WorkerBug(f"in a worker process: {result['error']}") from _RemoteTraceback(result["traceback"])
 
 
 def worker_scanner(settings: dict):
@@ -164,7 +141,12 @@ def _cost(task: dict) -> int:
 # its core idle. Not a Queue: Queue.put starts its feeder thread lazily, and under a
 # tight RLIMIT_AS that thread cannot start and put() waits forever; this sender
 # starts before the limit is set.
-def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordinator: int = 0, work=scan_one) -> None:
+def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordinator: int = 0, work=scan_one,
+            environment: Optional[dict] = None) -> None:
+    if environment is not None:  # the coordinator's PIISCAN_* now, not the fork server's when it started
+        for name in [n for n in os.environ if n.startswith("PIISCAN_")]:
+            del os.environ[name]
+        os.environ.update(environment)
     outgoing: queue.SimpleQueue = queue.SimpleQueue()
     sender = threading.Thread(target=_send_all, args=(outgoing, outbox), daemon=True)
     sender.start()
@@ -180,7 +162,7 @@ def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordina
         except MemoryError:
             pass  # the first file reports it
         except Exception as e:  # each file would fail the same way, each worker after it: stop the scan
-            outgoing.put(_bug(e))
+            outgoing.put(bug_record(e))
     outgoing.put(READY)
     while True:
         chunk = inbox.get()
@@ -194,7 +176,7 @@ def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordina
             except MemoryError:
                 result = {"status": "error", "error": "memory limit exceeded", "bytes": 0}
             except Exception as e:  # a reader's failure is the result's error: anything else is ours
-                result = _bug(e)
+                result = bug_record(e)
             outgoing.put(result)
 
 
@@ -248,8 +230,9 @@ class _Slot:
         self.inbox = ctx.Queue()
         self.results, outbox = ctx.Pipe(duplex=False)
         self.work = work
-        self.proc = ctx.Process(target=_worker, args=(self.inbox, outbox, settings, memory_limit, os.getpid(), work),
-                                daemon=True)
+        environment = {k: v for k, v in os.environ.items() if k.startswith("PIISCAN_")}
+        self.proc = ctx.Process(target=_worker, daemon=True,
+                                args=(self.inbox, outbox, settings, memory_limit, os.getpid(), work, environment))
         self.proc.start()
         outbox.close()  # the worker holds the only write end: EOF when it dies
         self.eof = False
@@ -342,7 +325,7 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
                     if result == READY:
                         first[slot.proc.pid] = False
                     elif result.get("status") == "bug":
-                        _raise_bug(result)
+                        raise_bug(result)
                     else:
                         answers.append((slot.answered(), result))
                 if results:
