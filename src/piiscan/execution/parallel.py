@@ -147,6 +147,8 @@ def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordina
         for name in [n for n in os.environ if n.startswith("PIISCAN_")]:
             del os.environ[name]
         os.environ.update(environment)
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's: it stops the workers
     outgoing: queue.SimpleQueue = queue.SimpleQueue()
     sender = threading.Thread(target=_send_all, args=(outgoing, outbox), daemon=True)
     sender.start()
@@ -340,9 +342,11 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
                 first[slots[i].proc.pid] = True
                 yield task, {"status": "error", "error": reason, "bytes": 0}
                 slots[i].feed(pending)
-    finally:
+    finally:  # stopped early (Ctrl-C, an error, the caller closed us): the workers' files are not wanted
         for s in slots:
-            if s.proc.is_alive():
+            if s.chunk:
+                s.proc.kill()
+            elif s.proc.is_alive():
                 s.inbox.put(None)
         for s in slots:
             s.proc.join(2)
