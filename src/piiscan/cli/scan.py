@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from contextlib import closing, nullcontext
 from pathlib import Path
@@ -154,11 +155,19 @@ def _in_workers(paths, urls, rules, settings, workers, scanner, writer, stream, 
     from piiscan.reports.spool import Output, scan_in_workers
 
     jobs, time_limit, memory_limit = workers
-    yield from scan_in_workers(paths, rules, settings, jobs, {"time_limit": time_limit, "memory_limit": memory_limit},
-                               Output(writer, stream, summary))
+    previous = signal.signal(signal.SIGTERM, _terminated)  # a killed cron job's spool goes too
+    try:
+        yield from scan_in_workers(paths, rules, settings, jobs, {"time_limit": time_limit,
+                                   "memory_limit": memory_limit}, Output(writer, stream, summary))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if urls:
         from piiscan.pipeline.databases import scan_targets  # not before: this process needs no detector for files
         yield from scan_targets(scanner, [], urls, settings["sample_rows"], emit)
+
+
+def _terminated(signum, frame):
+    sys.exit(128 + signum)  # SystemExit: the spool folder and the workers go in the finally blocks
 
 
 def _inventory_scan(url, paths, incremental, verify_hash, jobs, scheduler, include, exclude, max_size,

@@ -99,11 +99,21 @@ def scan_chunk(tasks: list[dict], settings: dict) -> list[dict]:
     return [scan_one(t, settings) for t in tasks]
 
 
-BIG = 256 << 10  # a file this big is a unit of work of its own
+BIG = 256 << 10  # a file this big (in plain-text bytes, see weight) is a unit of work of its own
+# Reading cost per byte against plain text, roughly (CPU per MB of benchmarks/bench_vs_presidio.py's
+# files, --no-ner: text and CSV 0.2-4 s, xlsx 4-9, PDF 22): pdfplumber lays out every page, a
+# workbook is zipped XML. Two small PDFs in one unit kept one worker busy for 10 s after the other.
+WEIGHT = {".pdf": 8, ".xlsx": 3, ".xlsm": 3, ".xls": 3}
+
+
+def weight(task: dict) -> int:
+    """A file's size in plain-text bytes of work (see WEIGHT)."""
+    size = task.get("size") or 0
+    return size * WEIGHT.get(os.path.splitext(task.get("path", ""))[1].lower(), 1) if size else 0
 
 
 def chunks(tasks: list[dict], size: int, max_bytes: int = BIG) -> list[list[dict]]:
-    """Units of work of at most `size` files and about `max_bytes`, largest files
+    """Units of work of at most `size` files and about `max_bytes` (weighted), largest
     first: a big file handed out last would keep one worker busy while the others
     idle (longest-processing-time-first scheduling). A file bigger than `max_bytes`
     is a unit of its own: five 1.6 MB ledgers in one unit went to one worker, which
@@ -111,8 +121,8 @@ def chunks(tasks: list[dict], size: int, max_bytes: int = BIG) -> list[list[dict
     parts: list[list[dict]] = []
     part: list[dict] = []
     total = 0
-    for task in sorted(tasks, key=lambda t: -(t.get("size") or 0)):
-        grows = task.get("size") or 0
+    for task in sorted(tasks, key=lambda t: -weight(t)):
+        grows = weight(task)
         if part and (len(part) >= size or total + grows > max_bytes):
             parts.append(part)
             part, total = [], 0
@@ -131,8 +141,8 @@ AHEAD_COST = 8 << 20  # and until about this much work is queued (see _cost): ~2
 
 
 def _cost(task: dict) -> int:
-    """A file's work, roughly: its size plus 4 KB, for what every file costs however small."""
-    return (task.get("size") or 0) + 4096
+    """A file's work, roughly: its weighted size plus 4 KB, for what every file costs however small."""
+    return weight(task) + 4096
 
 
 # Results go back over a Pipe, written by a thread of the worker's own: while the
@@ -251,7 +261,7 @@ class _Slot:
         big files go first, and a worker that took two would finish long after the
         others. `pending`: chunks still to hand out, the next one last."""
         while pending and (len(self.parts) < AHEAD or self.queued < AHEAD_COST):
-            if self.parts and (pending[-1][0].get("size") or 0) > BIG:
+            if self.parts and weight(pending[-1][0]) > BIG:
                 return
             part = pending.pop()
             if not self.chunk:
