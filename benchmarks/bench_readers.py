@@ -160,7 +160,8 @@ def run_child(args: list[str], label: str, max_seconds: float, size: int) -> tup
 def bench(label: str, path: Path, rows: int, ner: bool, max_seconds: float) -> None:
     size_mb = path.stat().st_size / 1e6
     piiscan = str(Path(sys.executable).with_name("piiscan"))
-    scan = [piiscan, "scan", str(path), "--out", os.devnull] + ([] if ner else ["--no-ner"])
+    # --jobs 1: the scan in the child itself, whose peak RSS wait4 reports (a worker's would not count)
+    scan = [piiscan, "scan", str(path), "--out", os.devnull, "--jobs", "1"] + ([] if ner else ["--no-ner"])
     size = path.stat().st_size
     extract = run_child([sys.executable, "-c", EXTRACT, str(path)], f"{label} extraction", max_seconds, size)
     full = run_child(scan, f"{label} scan", max_seconds, size)
