@@ -194,7 +194,8 @@ def bench(label: str, path: Path, rows: int, ner: bool, max_seconds: float, base
     """baseline: a script reading the same file another way (pdfplumber for the PDF)."""
     size_mb = path.stat().st_size / 1e6
     piiscan = str(Path(sys.executable).with_name("piiscan"))
-    scan = [piiscan, "scan", str(path), "--out", os.devnull] + ([] if ner else ["--no-ner"])
+    # --jobs 1: the scan in the child itself, whose peak RSS wait4 reports (a worker's would not count)
+    scan = [piiscan, "scan", str(path), "--out", os.devnull, "--jobs", "1"] + ([] if ner else ["--no-ner"])
     size = path.stat().st_size
     extract = run_child([sys.executable, "-c", EXTRACT, str(path)], f"{label} extraction", max_seconds, size)
     full = run_child(scan, f"{label} scan", max_seconds, size)

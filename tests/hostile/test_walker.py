@@ -141,13 +141,15 @@ def test_redact(share, tmp_path, monkeypatch):
 
 
 def test_a_bug_in_detection_exits_70_and_a_corrupt_file_does_not(tmp_path, monkeypatch, capsys):
-    """The one place a fault is injected: our own detection raising must not pass as a file's error."""
+    """The one place a fault is injected: our own detection raising must not pass as a file's error.
+    In this process (--jobs 1: a patch does not reach worker processes; a bug in a worker is
+    tests/test_scan_jobs.py's)."""
     from piiscan.cli import main
     from piiscan.detect.engine import Detector
 
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     (tmp_path / "ok.txt").write_text(f"手机：{MOBILE_A}\n", encoding="utf-8")
-    monkeypatch.setattr("sys.argv", ["piiscan", "scan", str(tmp_path), "--no-ner", "--quiet", "--out",
+    monkeypatch.setattr("sys.argv", ["piiscan", "scan", str(tmp_path), "--no-ner", "--quiet", "--jobs", "1", "--out",
                                      str(tmp_path / "f.jsonl")])
     with pytest.raises(SystemExit) as exit_info:
         main()

@@ -77,3 +77,14 @@ def test_big_files_are_units_of_their_own_largest_first():
     assert [p[0]["path"] for p in parts[:5]] == [f"ledger{i}" for i in range(4, -1, -1)]
     assert all(len(p) == 1 for p in parts[:5])
     assert all(t["size"] <= BIG for p in parts[5:] for t in p) and sum(map(len, parts[5:])) == 20
+
+
+def test_pdfs_and_workbooks_weigh_more_than_their_bytes():
+    """Two small PDFs (143 and 80 KB) in one unit of work kept one worker busy for 10 s
+    after the other had finished: a PDF page costs far more than its bytes of text."""
+    from piiscan.execution.parallel import chunks
+    tasks = [{"path": f"note{i}.txt", "size": 3000} for i in range(6)]
+    tasks += [{"path": "a.pdf", "size": 143_000}, {"path": "b.PDF", "size": 80_000}, {"path": "big.txt", "size": 300_000},
+              {"path": "c.xlsx", "size": 60_000}]
+    assert [[t["path"] for t in part] for part in chunks(tasks, 8)] == [
+        ["a.pdf"], ["b.PDF"], ["big.txt"], ["c.xlsx"] + [f"note{i}.txt" for i in range(6)]]

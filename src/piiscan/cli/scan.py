@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from pathlib import Path
 from typing import List, Optional
 
@@ -34,37 +36,44 @@ def scan(
     incremental: bool = typer.Option(False, "--incremental", help="Inventory: skip files whose size, mtime and "
                                      "inode are unchanged."),
     verify_hash: bool = typer.Option(False, "--verify-hash", help="Inventory: re-check content hashes of unchanged files."),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Inventory: worker processes (default: all cores)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes reading the files (default: all "
+                             "cores; 1: in this process, without the time and memory limits)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Inventory: a Dask scheduler (tcp://host:8786)."),
     include: List[str] = typer.Option([], "--include", help="Only files matching this gitignore-style pattern (repeatable)."),
     exclude: List[str] = typer.Option([], "--exclude", help="Skip files and folders matching this gitignore-style pattern (repeatable)."),
     max_file_size: Optional[str] = typer.Option(None, "--max-file-size", help="Skip larger files (500MB), each reported as skipped."),
-    time_limit: float = typer.Option(600.0, "--time-limit", help="Inventory: seconds per file before its worker is replaced."),
-    memory_limit: Optional[str] = typer.Option(None, "--memory-limit", help="Inventory: address-space limit per worker (4GB)."),
+    time_limit: float = typer.Option(600.0, "--time-limit", help="Seconds per file before its worker "
+                                "process is replaced and the file reported as an error (with --jobs above 1)."),
+    memory_limit: Optional[str] = typer.Option(None, "--memory-limit", help="Address-space limit per worker "
+                                              "process (4GB; with --jobs above 1)."),
     sample_rows: int = typer.Option(1000, "--sample-rows", min=1, help="Databases: rows sampled per table."),
     recognizers: Optional[Path] = recognizers_option(),
 ) -> None:
     """Scan files, folders and databases; print a summary and write one finding per line."""
     use_recognizers(recognizers)
     ner = resolve_ner(ner_choice, no_ner)
-    from piiscan.pipeline.databases import split_targets
-    from piiscan.sources.readers import ReaderError
+    from piiscan.sources.readers import ReaderError, is_url
 
     try:
-        paths, urls = split_targets(paths)
+        if any(is_url(p) for p in paths):  # the database readers (and the detector) load for a URL only:
+            from piiscan.pipeline.databases import split_targets  # with --jobs, the workers load them
+            paths, urls = split_targets(paths)
+        else:
+            paths, urls = [Path(p) for p in paths], []
     except ReaderError as e:
         raise UsageError(str(e)) from None
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    wanted = parse_entities(entities, known_entities())  # the same check for both kinds of scan
+    wanted = parse_entities(entities, known_entities()) if entities else None  # both kinds of scan check them
     max_size, memory = _sizes(max_file_size, memory_limit)
     if inventory:
         raise typer.Exit(_inventory_scan(inventory, paths, incremental, verify_hash, jobs, scheduler, include, exclude,
                                          max_size, time_limit, memory, wanted, min_score, ner, policy, quiet,
                                          urls, sample_rows))
     rules = {"include": include, "exclude": exclude, "max_size": max_size}
-    summary = _plain_scan(paths, urls, out, fmt, min_score, wanted, show_values, policy, ner, sample_rows, rules)
+    summary = _plain_scan(paths, urls, out, fmt, min_score, wanted, show_values, policy, ner, sample_rows, rules,
+                          (jobs, time_limit, memory))
     if not quiet:
         _print_summary(summary, out)
     raise typer.Exit(EXIT_FINDINGS if summary.personal_findings else EXIT_CLEAN)
@@ -88,20 +97,21 @@ def _sizes(max_file_size: Optional[str], memory_limit: Optional[str]) -> tuple[O
         raise UsageError("--max-file-size and --memory-limit take sizes like 500MB or 4GB") from None
 
 
-def _plain_scan(paths, urls, out, fmt, min_score, wanted, show_values, policy, ner, sample_rows, rules):
-    """Findings to a file or standard output as each record completes: memory stays flat on huge files."""
+def _plain_scan(paths, urls, out, fmt, min_score, wanted, show_values, policy, ner, sample_rows, rules, workers):
+    """Findings to a file or standard output as each record completes: memory stays flat on huge files.
+    workers: (jobs, time limit, memory limit); more than one job reads the files in worker processes
+    (piiscan.reports.spool), with the same output."""
     from piiscan.classify.policy import load_policy
-    from piiscan.core.fingerprint import Fingerprinter, load_key
-    from piiscan.detect.engine import Detector, build_analyzer
-    from piiscan.pipeline.databases import scan_targets
-    from piiscan.pipeline.scanner import Scanner
+    from piiscan.core.fingerprint import load_key
     from piiscan.reports.findings import FORMATS, FindingsWriter, Summary
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    active_policy = load_policy(policy)
-    detector = Detector(build_analyzer(), wanted, min_score=min_score, ner=ner)
-    scanner = Scanner(detector, Fingerprinter(load_key()), active_policy)
+    active_policy = load_policy(policy)  # a broken policy is a usage error before any worker starts
+    settings = {"entities": wanted, "min_score": min_score, "ner": ner, "policy": str(policy) if policy else None,
+                "sample_rows": sample_rows, "key": load_key(), "format": fmt, "show_values": show_values}
+    jobs = workers[0] or os.cpu_count() or 1
+    scanner = _scanner(settings, active_policy) if jobs == 1 or urls else None
     summary = Summary()
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"  # a BOM lets Excel show Chinese in CSV
     if out:
@@ -113,13 +123,51 @@ def _plain_scan(paths, urls, out, fmt, min_score, wanted, show_values, policy, n
             writer.write(finding)
             summary.count(finding)
 
-        for result in scan_targets(scanner, paths, urls, sample_rows, emit, **rules):
-            summary.add(result)
-            writer.write_file(result)
-            if result.error and result.reader:
-                error_line(f"{result.error.path}: {result.error.reason}")
+        if jobs == 1:
+            from piiscan.pipeline.databases import scan_targets
+            results = scan_targets(scanner, paths, urls, sample_rows, emit, **rules)
+        else:
+            results = _in_workers(paths, urls, rules, settings, (jobs, *workers[1:]), scanner, writer, stream,
+                                  summary, emit)
+        with closing(results):  # closed at once on an error: the workers stop, their spool goes
+            for result in results:
+                summary.add(result)
+                writer.write_file(result)
+                if result.error and result.reader:
+                    error_line(f"{result.error.path}: {result.error.reason}")
         writer.close(summary)
     return summary
+
+
+def _scanner(settings, policy):
+    from piiscan.core.fingerprint import Fingerprinter
+    from piiscan.detect.engine import Detector, build_analyzer
+    from piiscan.pipeline.scanner import Scanner
+
+    detector = Detector(build_analyzer(), settings["entities"], min_score=settings["min_score"], ner=settings["ner"])
+    return Scanner(detector, Fingerprinter(settings["key"]), policy)
+
+
+def _in_workers(paths, urls, rules, settings, workers, scanner, writer, stream, summary, emit):
+    """The files read by worker processes, their results in walk order, then the database
+    URLs, sampled in this process: the URLs, passwords and all, stay here (a table's
+    sample is a query and 1,000 rows, not worth a worker)."""
+    from piiscan.reports.spool import Output, scan_in_workers
+
+    jobs, time_limit, memory_limit = workers
+    previous = signal.signal(signal.SIGTERM, _terminated)  # a killed cron job's spool goes too
+    try:
+        yield from scan_in_workers(paths, rules, settings, jobs, {"time_limit": time_limit,
+                                   "memory_limit": memory_limit}, Output(writer, stream, summary))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if urls:
+        from piiscan.pipeline.databases import scan_targets  # not before: this process needs no detector for files
+        yield from scan_targets(scanner, [], urls, settings["sample_rows"], emit)
+
+
+def _terminated(signum, frame):
+    sys.exit(128 + signum)  # SystemExit: the spool folder and the workers go in the finally blocks
 
 
 def _inventory_scan(url, paths, incremental, verify_hash, jobs, scheduler, include, exclude, max_size,

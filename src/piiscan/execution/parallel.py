@@ -2,12 +2,14 @@
 Dask distributed cluster, behind one interface: `run(tasks, settings, ...)` yields
 (task, result) as files finish, in any order.
 
-A result is a plain dict with no raw value (see `scan_one`): masked previews and
-fingerprints leave the worker, the values never do.
+A result is a plain dict with no raw value (see `scan_one`, the inventory's unit of
+work; a local pool takes another as `work`, see piiscan.reports.spool): masked
+previews and fingerprints leave the worker, the values never do.
 
 Local workers get a memory limit (RLIMIT_AS) and a per-file time limit: a worker
 past the limit is killed and replaced, its file recorded as an error, and the
-rest of its chunk handed out again.
+rest of its chunk handed out again. An exception of our own code in a worker is
+a bug, not a file's error: the coordinator raises WorkerBug.
 """
 
 from __future__ import annotations
@@ -22,14 +24,14 @@ from multiprocessing.connection import wait
 from multiprocessing.reduction import ForkingPickler as _ForkingPickler
 from pathlib import Path
 
-from piiscan.execution.records import result_record
+from piiscan.execution.records import WorkerBug, bug_record, raise_bug, result_record  # noqa: F401 (WorkerBug: raised here)
 from typing import Any, Iterator, Optional
 
 _SCANNER = None
 _SCANNER_KEY = None
 
 
-def _scanner(settings: dict):
+def worker_scanner(settings: dict):
     """One Scanner per worker process, built on first use (~1 s)."""
     global _SCANNER, _SCANNER_KEY
     key = repr(sorted((k, v) for k, v in settings.items() if k != "key"))
@@ -63,7 +65,7 @@ def scan_one(task: dict, settings: dict) -> dict:
 
     rows = settings.get("sample_rows") or 1000
     if "url" in task:
-        return result_record(databases.scan_task(_scanner(settings), task, rows), None, 0)
+        return result_record(databases.scan_task(worker_scanner(settings), task, rows), None, 0)
     path = task["path"]
     try:
         digest = file_hash(path)
@@ -81,7 +83,7 @@ def scan_one(task: dict, settings: dict) -> dict:
             except Exception as e:
                 return {"status": "error", "error": safe_reason(e), "bytes": task.get("size", 0)}
         return {"status": "ok" if reader else "unsupported", "content_hash": digest, "bytes": task.get("size", 0)}
-    result = databases.scan_path(_scanner(settings), Path(path), rows)
+    result = databases.scan_path(worker_scanner(settings), Path(path), rows)
     if not result.reader:
         return {"status": "unsupported", "reader": None, "error": result.error.reason if result.error else None,
                 "content_hash": digest, "read": False}
@@ -97,11 +99,21 @@ def scan_chunk(tasks: list[dict], settings: dict) -> list[dict]:
     return [scan_one(t, settings) for t in tasks]
 
 
-BIG = 256 << 10  # a file this big is a unit of work of its own
+BIG = 256 << 10  # a file this big (in plain-text bytes, see weight) is a unit of work of its own
+# Reading cost per byte against plain text, roughly (CPU per MB of benchmarks/bench_vs_presidio.py's
+# files, --no-ner: text and CSV 0.2-4 s, xlsx 4-9, PDF 22): pdfplumber lays out every page, a
+# workbook is zipped XML. Two small PDFs in one unit kept one worker busy for 10 s after the other.
+WEIGHT = {".pdf": 8, ".xlsx": 3, ".xlsm": 3, ".xls": 3}
+
+
+def weight(task: dict) -> int:
+    """A file's size in plain-text bytes of work (see WEIGHT)."""
+    size = task.get("size") or 0
+    return size * WEIGHT.get(os.path.splitext(task.get("path", ""))[1].lower(), 1) if size else 0
 
 
 def chunks(tasks: list[dict], size: int, max_bytes: int = BIG) -> list[list[dict]]:
-    """Units of work of at most `size` files and about `max_bytes`, largest files
+    """Units of work of at most `size` files and about `max_bytes` (weighted), largest
     first: a big file handed out last would keep one worker busy while the others
     idle (longest-processing-time-first scheduling). A file bigger than `max_bytes`
     is a unit of its own: five 1.6 MB ledgers in one unit went to one worker, which
@@ -109,8 +121,8 @@ def chunks(tasks: list[dict], size: int, max_bytes: int = BIG) -> list[list[dict
     parts: list[list[dict]] = []
     part: list[dict] = []
     total = 0
-    for task in sorted(tasks, key=lambda t: -(t.get("size") or 0)):
-        grows = task.get("size") or 0
+    for task in sorted(tasks, key=lambda t: -weight(t)):
+        grows = weight(task)
         if part and (len(part) >= size or total + grows > max_bytes):
             parts.append(part)
             part, total = [], 0
@@ -129,8 +141,8 @@ AHEAD_COST = 8 << 20  # and until about this much work is queued (see _cost): ~2
 
 
 def _cost(task: dict) -> int:
-    """A file's work, roughly: its size plus 4 KB, for what every file costs however small."""
-    return (task.get("size") or 0) + 4096
+    """A file's work, roughly: its weighted size plus 4 KB, for what every file costs however small."""
+    return weight(task) + 4096
 
 
 # Results go back over a Pipe, written by a thread of the worker's own: while the
@@ -139,7 +151,14 @@ def _cost(task: dict) -> int:
 # its core idle. Not a Queue: Queue.put starts its feeder thread lazily, and under a
 # tight RLIMIT_AS that thread cannot start and put() waits forever; this sender
 # starts before the limit is set.
-def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordinator: int = 0) -> None:
+def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordinator: int = 0, work=scan_one,
+            environment: Optional[dict] = None) -> None:
+    if environment is not None:  # the coordinator's PIISCAN_* now, not the fork server's when it started
+        for name in [n for n in os.environ if n.startswith("PIISCAN_")]:
+            del os.environ[name]
+        os.environ.update(environment)
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's: it stops the workers
     outgoing: queue.SimpleQueue = queue.SimpleQueue()
     sender = threading.Thread(target=_send_all, args=(outgoing, outbox), daemon=True)
     sender.start()
@@ -151,9 +170,11 @@ def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordina
     if not settings.get("extract_only"):
         # Built before the first file, so the per-file time limit counts file time only.
         try:
-            _scanner(settings)
+            worker_scanner(settings)
         except MemoryError:
             pass  # the first file reports it
+        except Exception as e:  # each file would fail the same way, each worker after it: stop the scan
+            outgoing.put(bug_record(e))
     outgoing.put(READY)
     while True:
         chunk = inbox.get()
@@ -163,9 +184,11 @@ def _worker(inbox, outbox, settings: dict, memory_limit: Optional[int], coordina
             return
         for task in chunk:
             try:
-                result = scan_one(task, settings)
+                result = work(task, settings)
             except MemoryError:
                 result = {"status": "error", "error": "memory limit exceeded", "bytes": 0}
+            except Exception as e:  # a reader's failure is the result's error: anything else is ours
+                result = bug_record(e)
             outgoing.put(result)
 
 
@@ -215,11 +238,13 @@ def _send_all(outgoing: queue.SimpleQueue, outbox) -> None:
 
 
 class _Slot:
-    def __init__(self, ctx, settings, memory_limit):
+    def __init__(self, ctx, settings, memory_limit, work=scan_one):
         self.inbox = ctx.Queue()
         self.results, outbox = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_worker, args=(self.inbox, outbox, settings, memory_limit, os.getpid()),
-                                daemon=True)
+        self.work = work
+        environment = {k: v for k, v in os.environ.items() if k.startswith("PIISCAN_")}
+        self.proc = ctx.Process(target=_worker, daemon=True,
+                                args=(self.inbox, outbox, settings, memory_limit, os.getpid(), work, environment))
         self.proc.start()
         outbox.close()  # the worker holds the only write end: EOF when it dies
         self.eof = False
@@ -236,7 +261,7 @@ class _Slot:
         big files go first, and a worker that took two would finish long after the
         others. `pending`: chunks still to hand out, the next one last."""
         while pending and (len(self.parts) < AHEAD or self.queued < AHEAD_COST):
-            if self.parts and (pending[-1][0].get("size") or 0) > BIG:
+            if self.parts and weight(pending[-1][0]) > BIG:
                 return
             part = pending.pop()
             if not self.chunk:
@@ -283,18 +308,19 @@ def _replace(slot: _Slot, dead: bool, ctx, settings: dict, memory_limit: Optiona
     if slot.chunk:
         pending.append(slot.chunk)
     slot.results.close()
-    return _Slot(ctx, settings, memory_limit), reason
+    return _Slot(ctx, settings, memory_limit, slot.work), reason
 
 
 def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 600.0,
-              memory_limit: Optional[int] = None, chunk_size: int = 8) -> Iterator[tuple[dict, dict]]:
+              memory_limit: Optional[int] = None, chunk_size: int = 8, work=scan_one) -> Iterator[tuple[dict, dict]]:
+    """`work(task, settings)`, a module-level function, runs in the workers for each task."""
     if not tasks:
         return
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["piiscan.pipeline.scanner", "piiscan.detect.engine"])
     pending = chunks(tasks, chunk_size)
     pending.reverse()
-    slots = [_Slot(ctx, settings, memory_limit) for _ in range(max(1, min(jobs, len(pending))))]
+    slots = [_Slot(ctx, settings, memory_limit, work) for _ in range(max(1, min(jobs, len(pending))))]
     startup = 120.0  # until a worker is READY: building the analyzer takes a while on a busy machine
     first = {s.proc.pid: True for s in slots}
 
@@ -310,6 +336,8 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
                 for result in results:
                     if result == READY:
                         first[slot.proc.pid] = False
+                    elif result.get("status") == "bug":
+                        raise_bug(result)
                     else:
                         answers.append((slot.answered(), result))
                 if results:
@@ -324,9 +352,11 @@ def run_local(tasks: list[dict], settings: dict, jobs: int, time_limit: float = 
                 first[slots[i].proc.pid] = True
                 yield task, {"status": "error", "error": reason, "bytes": 0}
                 slots[i].feed(pending)
-    finally:
+    finally:  # stopped early (Ctrl-C, an error, the caller closed us): the workers' files are not wanted
         for s in slots:
-            if s.proc.is_alive():
+            if s.chunk:
+                s.proc.kill()
+            elif s.proc.is_alive():
                 s.inbox.put(None)
         for s in slots:
             s.proc.join(2)

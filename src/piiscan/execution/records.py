@@ -97,3 +97,28 @@ def result_record(result, digest: Optional[str], size: int) -> dict:
     return {"status": "error" if result.error else "ok", "reader": result.reader,
             "error": result.error.reason if result.error else None, "content_hash": digest,
             "findings": findings, "summary": summary, "bytes": size}
+
+
+# --- a bug ---------------------------------------------------------------------------
+class WorkerBug(RuntimeError):
+    """Our own code failed in a worker: raised in the coordinator (exit 70), its
+    cause the worker's traceback, without the message (it may quote data)."""
+
+
+class _RemoteTraceback(Exception):
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def bug_record(error: Exception) -> dict:
+    """An exception of our code in a worker, as it is sent back: the frames, the type and a safe reason."""
+    import traceback
+
+    from piiscan.core.errors import safe_reason
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    return {"status": "bug", "error": safe_reason(error),
+            "traceback": f"\nTraceback in the worker (most recent call last):\n{frames}{type(error).__name__}"}
+
+
+def raise_bug(result: dict) -> None:
+    raise WorkerBug(f"in a worker process: {result['error']}") from _RemoteTraceback(result["traceback"])

@@ -18,7 +18,7 @@ from piiscan.classify.policy import Policy, default_policy
 from piiscan.pipeline.tables import TableStage
 from piiscan.pipeline.text_tables import with_text_tables
 from piiscan.sources.readers import ReaderError, reader_for
-from piiscan.sources.walk import Problem, shown as shown_path, walk
+from piiscan.sources.walk import Problem, shown as shown_path, walk, walk_problem
 from piiscan.detect.recognizer import ValidatedPatternRecognizer
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -151,12 +151,6 @@ class Scanner:
                     yield walk_problem(item)
                 continue
             yield self.scan_file(Path(item.path), emit)
-
-
-def walk_problem(problem: Problem) -> FileResult:
-    """A file or folder the walker does not read, as one source's one-line error."""
-    name = shown_path(problem.path)
-    return FileResult(name, "walk", error=FileError(name, problem.reason))
 
 
 BATCH_UNITS, BATCH_CHARS = 512, 1 << 18

@@ -60,6 +60,11 @@ class Summary:
         self.findings[finding.entity_type] += 1
         self.personal_findings += is_personal(finding)
 
+    def count_all(self, findings: dict[str, int], personal: int) -> None:
+        """What count() would have made of findings counted elsewhere (a worker process)."""
+        self.findings.update(findings)
+        self.personal_findings += personal
+
     @property
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -89,7 +94,14 @@ def json_line(record: dict) -> str:
 
 class JsonlFindings:
     """One finding per line, written as it comes. A findings format (``piiscan.findings_formats``
-    entry point) is a class taking (out, show_values) with write, write_file and close."""
+    entry point) is a class taking (out, show_values) with write, write_file and close.
+
+    A class that says ``streams = True`` itself (not inherited: a subclass may buffer)
+    promises that write() writes one finding's text to `out` at once, the same text
+    whatever was written before: `scan --jobs` then formats findings in its workers
+    and copies the text (piiscan.reports.spool); other formats get the findings."""
+
+    streams = True
 
     def __init__(self, out: IO[str], show_values: bool = False):
         self.out, self.show_values = out, show_values
@@ -107,6 +119,8 @@ class JsonlFindings:
 class JsonFindings(JsonlFindings):
     """One document at close: the summary, per-file classification (tier, counts,
     individuals, columns) and every finding."""
+
+    streams = False
 
     def __init__(self, out: IO[str], show_values: bool = False):
         super().__init__(out, show_values)
@@ -131,6 +145,8 @@ class JsonFindings(JsonlFindings):
 class CsvFindings(JsonlFindings):
     """One row per finding, one column per yardstick: filterable in Excel."""
 
+    streams = True
+
     def __init__(self, out: IO[str], show_values: bool = False):
         super().__init__(out, show_values)
         self._csv = csv.DictWriter(out, fieldnames=CSV_COLUMNS + (["value"] if show_values else []))
@@ -143,6 +159,10 @@ class CsvFindings(JsonlFindings):
         record["metadata"] = json_line(record["metadata"])
         record["explanation"] = "; ".join(record["explanation"])
         self._csv.writerow(record)
+
+
+def streams(format_class) -> bool:
+    return bool(vars(format_class).get("streams"))
 
 
 def FindingsWriter(out: IO[str], fmt: str, show_values: bool = False):  # noqa: N802 (was a class)

@@ -20,6 +20,8 @@ from typing import Iterable, Iterator, NamedTuple, Optional, Union
 
 import pathspec
 
+from piiscan.core.model import FileError, FileResult
+
 IGNORE_FILE = ".piiscanignore"
 
 
@@ -41,6 +43,12 @@ class Problem:
 def shown(path: Union[str, os.PathLike]) -> str:
     """A path as it can be printed and stored: bytes that are not UTF-8 as \\xNN."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def walk_problem(problem: Problem) -> FileResult:
+    """A file or folder the walker does not read, as one source's one-line error."""
+    name = shown(problem.path)
+    return FileResult(name, "walk", error=FileError(name, problem.reason))
 
 
 def _spec(patterns: Iterable[str]) -> Optional[pathspec.PathSpec]:
