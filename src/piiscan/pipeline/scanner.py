@@ -22,6 +22,7 @@ from piiscan.sources.walk import Problem, shown as shown_path, walk, walk_proble
 from piiscan.detect.recognizer import ValidatedPatternRecognizer
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+ADDRESS_KEYS = frozenset({"cell"})  # location keys whose values readers make from numbers and letters
 Emit = Callable[[Finding], None]
 
 
@@ -77,7 +78,10 @@ class Scanner:
         return masked
 
     def safe_location(self, location: dict) -> dict:
-        return {k: self.masked_text(v) if isinstance(v, str) and v else v for k, v in location.items()}
+        # a cell's address (B12) is made by the reader and holds no PI: detection on each
+        # one also churned the cache of names that can hold some (the sheet's)
+        return {k: self.masked_text(v) if isinstance(v, str) and v and k not in ADDRESS_KEYS else v
+                for k, v in location.items()}
 
     def _mask_and_fingerprint(self, entity_type: str, value: str, canonical: str) -> tuple[str, str]:
         return mask(entity_type, value, self.policy), self.fingerprint(entity_type, canonical)
