@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+# Entries of each per-value cache (a validator's verdicts, masks and fingerprints, name
+# scores): enough for the names, branches and statuses a ledger repeats; a column of
+# distinct IDs fills it and gains nothing, so it is kept small (about 2 MB each).
+VALUE_CACHE = 8192
+
 
 @dataclass(frozen=True, slots=True)
 class TextUnit:

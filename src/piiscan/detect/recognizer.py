@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from piiscan.detect import validators
 from piiscan.core.normalize import to_halfwidth
 from piiscan.core.resources import recognizers_dir
+from piiscan.core.model import VALUE_CACHE
 
 PROVISIONAL_SCORE = 0.01  # a context-only candidate before the context check
 META = "piiscan"  # key of our facts inside RecognizerResult.recognition_metadata
@@ -119,14 +120,14 @@ class ValidatedPatternRecognizer(PatternRecognizer):
         # The validator's verdict, once per distinct value: a ledger repeats its values,
         # and a verdict depends on the value alone (its metadata is copied into each
         # detection, never changed).
-        self._verdict = lru_cache(maxsize=50_000)(self._validate)
+        self._verdict = lru_cache(maxsize=VALUE_CACHE)(self._validate)
 
     def __getstate__(self) -> dict:  # a cache of a bound method does not pickle: rebuilt when unpickled
         return {k: v for k, v in self.__dict__.items() if k != "_verdict"}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._verdict = lru_cache(maxsize=50_000)(self._validate)
+        self._verdict = lru_cache(maxsize=VALUE_CACHE)(self._validate)
 
     # -- the core: find, then weigh context ------------------------------------
     def find(self, text: str) -> list[Hit]:

@@ -13,7 +13,7 @@ from piiscan.detect.engine import Detector
 from piiscan.core.fingerprint import Fingerprinter
 from piiscan.classify.masking import mask
 from piiscan.core.errors import safe_reason
-from piiscan.core.model import Detection, FileError, FileResult, Finding, TextUnit
+from piiscan.core.model import Detection, FileError, FileResult, Finding, TextUnit, VALUE_CACHE
 from piiscan.classify.policy import Policy, default_policy
 from piiscan.pipeline.tables import TableStage
 from piiscan.pipeline.text_tables import with_text_tables
@@ -45,7 +45,7 @@ class Scanner:
         self._masked_names: dict[str, str] = {}
         # a detection's mask and fingerprint, once per distinct value: names, branches
         # and accounts repeat down a ledger
-        self._shown = lru_cache(maxsize=50_000)(self._mask_and_fingerprint)
+        self._shown = lru_cache(maxsize=VALUE_CACHE)(self._mask_and_fingerprint)
         recognizers = detector.analyzer.registry.get_recognizers(detector.language, all_fields=True)
         self._by_entity: dict[str, list[ValidatedPatternRecognizer]] = {}
         for r in recognizers:
@@ -57,7 +57,7 @@ class Scanner:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._shown = lru_cache(maxsize=50_000)(self._mask_and_fingerprint)
+        self._shown = lru_cache(maxsize=VALUE_CACHE)(self._mask_and_fingerprint)
 
     def header_names(self, header: str, entity_type: str) -> bool:
         """Does a column header name this entity (身份证号 for CN_RESIDENT_ID)?"""

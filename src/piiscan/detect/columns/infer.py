@@ -16,6 +16,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Optional
 
+from piiscan.core.model import VALUE_CACHE
 from piiscan.detect.columns.headers import Says, header_says
 from piiscan.detect.columns.values import (FILLERS, chinese_name_score, compact, is_organisation, is_place,
                                            latin_name_score, name_score, without_annotation)
@@ -151,10 +152,14 @@ def split_list(value: str) -> list[tuple[int, int, str]]:
     return parts
 
 
-@lru_cache(maxsize=65536)  # a column repeats its values; the spans depend on the value and mode alone
-def names_in(value: str, mode: str) -> tuple[tuple[int, int], ...]:
+def names_in(value: str, mode: str) -> list[tuple[int, int]]:
     """Spans of the names a PERSON column's value holds: the whole value, or each
     part of a list."""
+    return list(_names_in(value, mode))
+
+
+@lru_cache(maxsize=VALUE_CACHE)  # a column repeats its values; the spans depend on the value and mode alone
+def _names_in(value: str, mode: str) -> tuple[tuple[int, int], ...]:
     spans = []
     for start, _, part in split_list(value):
         name = without_annotation(part)  # 王芳（经理）: the name, not its note

@@ -10,6 +10,7 @@ from functools import lru_cache, cache
 from importlib.resources import files
 
 from piiscan.detect.validators.names import NAME_DOTS, is_cjk, surname_of
+from piiscan.core.model import VALUE_CACHE
 
 # Endings that make a value an organisation, an office or a place, never a person.
 ORGANISATION_ENDINGS = ("公司", "银行", "集团", "中心", "事务所", "委员会", "政府", "学校", "大学", "医院", "协会",
@@ -85,7 +86,7 @@ def is_place(value: str) -> bool:
     return len(text) >= 2 and text.endswith(PLACE_ENDINGS)
 
 
-@lru_cache(maxsize=65536)  # a roster repeats its names; the score depends on the value alone
+@lru_cache(maxsize=VALUE_CACHE)  # a roster repeats its names; the score depends on the value alone
 def chinese_name_score(value: str) -> float:
     """0..1: how much a value reads as a Chinese person's name on its own. A known
     surname (compound ones too) and given-name characters that are common in names
