@@ -61,11 +61,11 @@ def _blocks(text: str) -> list[list[list[Cell]]]:
 def _tables_in(text: str, lines: list[list[tuple[int, int]]]) -> list[list[list[Cell]]]:
     """The tables of consecutive lines that each split into two or more fields."""
     tables, run, width = [], [], 0
-    for fields in lines + [[]]:
+    for i, fields in enumerate(lines + [[]]):
         if run and len(fields) == width + 1:
             fields = _spaced_name(text, fields)
         n = len(fields)
-        if run and (n == width or 0 < n < width and not _own_table(lines, fields)):
+        if run and (n == width or 0 < n < width and not _own_table(lines[i:i + MIN_ROWS])):
             run.append(fields)
             continue
         tables.extend(_table(text, run, width))
@@ -85,12 +85,11 @@ def _spaced_name(text: str, fields: list[tuple[int, int]]) -> list[tuple[int, in
     return fields[:k] + [(fields[k][0], fields[k + 1][1])] + fields[k + 2:]
 
 
-def _own_table(lines: list[list[tuple[int, int]]], fields: list[tuple[int, int]]) -> bool:
-    """Whether a shorter line starts MIN_ROWS lines of its own width: a second table
-    right under the first, not rows with empty cells."""
-    i = next(k for k, line in enumerate(lines) if line is fields)
-    following = lines[i:i + MIN_ROWS]
-    return len(fields) >= MIN_FIELDS and len(following) == MIN_ROWS and all(len(f) == len(fields) for f in following)
+def _own_table(following: list[list[tuple[int, int]]]) -> bool:
+    """Whether a shorter line (the first of `following`) starts MIN_ROWS lines of its
+    own width: a second table right under the first, not rows with empty cells."""
+    width = len(following[0])
+    return width >= MIN_FIELDS and len(following) == MIN_ROWS and all(len(f) == width for f in following)
 
 
 def _table(text: str, run: list[list[tuple[int, int]]], width: int) -> list[list[list[Cell]]]:
