@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+import orjson
+
 # Entries of each per-value cache (a validator's verdicts, masks and fingerprints, name
 # scores): enough for the names, branches and statuses a ledger repeats; a column of
 # distinct IDs fills it and gains nothing, so it is kept small (about 2 MB each).
@@ -85,3 +87,9 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     error: Optional[FileError] = None
     classification: Optional[Any] = None  # piiscan.classify.classifier.FileClassification
+
+
+def compact_json(value: Any) -> str:
+    """JSON without spaces, as the findings file and the inventory's JSON columns hold
+    it: orjson, ~8x the standard library's encoder, once per finding."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()

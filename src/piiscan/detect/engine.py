@@ -269,17 +269,22 @@ class Detector:
             return results
         block = Block([items[i][0] for i in short])
         gated = self._gates.gated(block)
+        headers: dict[str, tuple[list[str], frozenset[int]]] = {}  # a block's cells share a few headers
         for k, i in enumerate(short):
             text, header = items[i]
             if not (gated[k] or header or self._nlp):
                 continue  # no recognizer to run: most cells of a ledger
-            chunk = block.text(k)
-            context = [to_halfwidth(header)] if header else None
+            context, under = None, None
+            if header:
+                if header not in headers:
+                    halfwidth = to_halfwidth(header)
+                    headers[header] = [halfwidth], self._run_under(halfwidth)
+                context, under = headers[header]
             patterns = gated[k]
-            under = self._run_under(context[0]) if context else None
             if under:
                 matched = {id(r) for r in patterns}
                 patterns = [r for r in self._patterns if id(r) in under or id(r) in matched]
+            chunk = block.text(k)
             found: list[Detection] = []
             self._window(text, chunk, 0, 0, len(text), patterns, context, found)
             results[i] = resolve_overlaps(found, self._rank)

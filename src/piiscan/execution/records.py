@@ -5,9 +5,9 @@ JSON columns already encoded, never a raw value."""
 from __future__ import annotations
 
 import json
-
-import orjson
 from typing import Optional
+
+from piiscan.core.model import compact_json
 
 FINDING_COLUMNS = ("seq", "location", "start", "end", "entity_type", "score", "recognizer", "jrt0171", "jrt0197",
                    "pipl_sensitive", "personal", "masked", "fingerprint", "metadata", "explanation")
@@ -35,7 +35,7 @@ class RepeatedJson:
 
     def __call__(self, value) -> str:
         if self.bypass:
-            return _JSON(value)
+            return compact_json(value)
         self.calls += 1
         if self.calls == 512 and self.hits < 256:
             self.bypass = True
@@ -46,18 +46,15 @@ class RepeatedJson:
                 key = (type(value), tuple(zip(value, map(type, value))))
             text = self.seen.get(key)
         except TypeError:  # something unhashable inside: not remembered
-            return _JSON(value)
+            return compact_json(value)
         if text is None:
-            text = _JSON(value)
+            text = compact_json(value)
             if len(self.seen) < self.limit:
                 self.seen[key] = text
         else:
             self.hits += 1
         return text
 
-
-def _JSON(value) -> str:  # noqa: N802 - compact JSON, as json.JSONEncoder(separators=(",", ":")) writes it
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 _ENCODE = {column: RepeatedJson() for column in JSON_COLUMNS}  # per worker process, across files
@@ -92,8 +89,8 @@ def result_record(result, digest: Optional[str], size: int) -> dict:
     summary = None
     if c is not None:  # a row in SUMMARY_COLUMNS order, JSON columns as text like the findings'
         summary = (c.tier.get("jrt0171", "none"), c.tier.get("jrt0197"), bool(c.tier.get("pipl_sensitive")),
-                   _JSON(c.counts), c.distinct_individuals, c.records_with_pi,
-                   _JSON([col.to_dict() for col in c.columns]), explanation(c.explanation))
+                   compact_json(c.counts), c.distinct_individuals, c.records_with_pi,
+                   compact_json([col.to_dict() for col in c.columns]), explanation(c.explanation))
     return {"status": "error" if result.error else "ok", "reader": result.reader,
             "error": result.error.reason if result.error else None, "content_hash": digest,
             "findings": findings, "summary": summary, "bytes": size}

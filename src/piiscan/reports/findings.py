@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-
-import orjson
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,7 +11,7 @@ from typing import IO, Any
 
 from piiscan import __version__
 from piiscan.core.tiers import is_personal as tier_is_personal
-from piiscan.core.model import FileError, FileResult, Finding
+from piiscan.core.model import FileError, FileResult, Finding, compact_json
 from piiscan.core.registry import FINDINGS_FORMATS
 
 FORMATS = FINDINGS_FORMATS  # the ``piiscan.findings_formats`` entry points: jsonl, json, csv, …
@@ -87,10 +85,6 @@ def is_personal(finding: Finding) -> bool:
     return tier_is_personal(finding.tier)
 
 
-def json_line(record: dict) -> str:
-    """One finding as compact JSON: orjson, ~8x the standard encoder on a finding."""
-    return orjson.dumps(record, option=orjson.OPT_NON_STR_KEYS).decode()
-
 
 class JsonlFindings:
     """One finding per line, written as it comes. A findings format (``piiscan.findings_formats``
@@ -107,7 +101,7 @@ class JsonlFindings:
         self.out, self.show_values = out, show_values
 
     def write(self, finding: Finding) -> None:
-        self.out.write(json_line(finding.to_record(self.show_values)) + "\n")
+        self.out.write(compact_json(finding.to_record(self.show_values)) + "\n")
 
     def write_file(self, result: FileResult) -> None:
         pass  # per-file classification: json only
@@ -155,8 +149,8 @@ class CsvFindings(JsonlFindings):
     def write(self, finding: Finding) -> None:
         record = finding.to_record(self.show_values)
         record.update(record.pop("tier"))
-        record["location"] = json_line(record["location"])
-        record["metadata"] = json_line(record["metadata"])
+        record["location"] = compact_json(record["location"])
+        record["metadata"] = compact_json(record["metadata"])
         record["explanation"] = "; ".join(record["explanation"])
         self._csv.writerow(record)
 
