@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pdfplumber
+import pytest
 from pypdf import PdfReader
 
 from piiscan.sources.readers.base import detect_encoding
@@ -30,9 +31,12 @@ def text_of(path: Path) -> str:
     return raw.decode(detect_encoding(raw))
 
 
-def test_no_planted_value_survives_redaction(tmp_path, make_redactor):
+@pytest.mark.parametrize("operator", ["pseudonymize", None])  # None: the default profile's (mask)
+def test_no_planted_value_survives_redaction(tmp_path, make_redactor, operator):
+    """With masking too: a category keyword (患有) was masked to itself (policy mask
+    `none`), verification took it for a leak and the copy of 咨询记录.txt was removed."""
     planted = json.loads((ROOT / "tests" / "sample_data_planted.json").read_text(encoding="utf-8"))["planted"]
-    redactor = make_redactor("pseudonymize")
+    redactor = make_redactor(operator)
     outcome = run.redact([ROOT / "sample_data"], tmp_path / "out", redactor)
     assert outcome.exit_code == 0, outcome.messages
     texts = {p.name: text_of(p) for p in (tmp_path / "out").iterdir() if p.suffix != ".json"}
